@@ -1,0 +1,20 @@
+package dev.berth.core.error;
+
+/**
+ * Input was rejected: a request, plan, template or configuration value is malformed or out of range.
+ * {@link #field()} names the offending field so that an API can point at it. Nothing was changed.
+ */
+public class InvalidSpecException extends BerthException {
+
+    private final String field;
+
+    public InvalidSpecException(String field, String problem) {
+        super(field + ": " + problem, false);
+        this.field = field;
+    }
+
+    /** The path of the offending field, for example {@code "resources.memoryLimitBytes"}. */
+    public String field() {
+        return field;
+    }
+}

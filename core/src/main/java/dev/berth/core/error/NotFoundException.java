@@ -1,0 +1,23 @@
+package dev.berth.core.error;
+
+/** The named thing (instance, tenant, plan, node, operation, backup, …) does not exist. Not retryable. */
+public class NotFoundException extends BerthException {
+
+    private final String kind;
+    private final String id;
+
+    public NotFoundException(String kind, String id) {
+        super(kind + " '" + id + "' not found", false);
+        this.kind = kind;
+        this.id = id;
+    }
+
+    /** What was looked for, for example {@code "instance"}. */
+    public String kind() {
+        return kind;
+    }
+
+    public String id() {
+        return id;
+    }
+}
