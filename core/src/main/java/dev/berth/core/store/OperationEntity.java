@@ -1,0 +1,40 @@
+package dev.berth.core.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Row of {@code operations}: a durable lifecycle command and how far it got. */
+@Entity
+@Table(name = "operations")
+public class OperationEntity {
+    @Id
+    public String id;
+    @Column(name = "instance_id")
+    public String instanceId;
+    public String type;
+    public String status;
+    public String step;
+    /** Comma-separated steps already done; a resumed operation skips them. */
+    @Column(name = "completed_steps")
+    public String completedSteps;
+    public int attempts;
+    @Column(name = "last_error")
+    public String lastError;
+    @Convert(converter = JsonMapConverter.class)
+    public Map<String, String> params;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+    @Version
+    public long version;
+}
