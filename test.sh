@@ -65,7 +65,7 @@ berth_as_postgres() {
 }
 
 # Installs Debian packages quietly. `apt-get update` runs only when the package lists are missing or an
-# install fails with the lists there are (stale lists on an old image).
+# install fails with the lists present (they may be stale on an old image).
 berth_apt_install() {
     local lists
     lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null || true)
