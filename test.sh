@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+#
+# Runs Berth's whole test suite. On a fresh Debian 12 machine, as root:
+#
+#     ./test.sh                 # everything
+#     ./test.sh -pl core        # extra arguments go to Maven
+#
+# It installs what the tests need when it is missing (a JDK and Maven, PostgreSQL), starts PostgreSQL,
+# creates the role `berth` (password `berth`) and the database `berth_test` it owns, exports
+# BERTH_TEST_POSTGRES_URL / _USER / _PASSWORD and runs `mvn -B verify`. Every step is idempotent, so a
+# second run just runs the tests again. The set-up is silent when it works; when a step fails, its
+# output is printed.
+#
+# Sourcing the script only defines its functions (nothing is installed, started or run), so that other
+# tooling can call them one by one:
+#
+#     BERTH_TEST_SH_SOURCE_ONLY=1 source ./test.sh && ensure_docker
+#     bash -c 'source ./test.sh --functions-only && ensure_docker'
+#
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+    _berth_caller_shell_options=$(set +o)   # restored at the end when sourced
+fi
+set -euo pipefail
+
+BERTH_PG_PORT=5432
+BERTH_PG_DATABASE=berth_test
+BERTH_PG_USER=berth
+BERTH_PG_PASSWORD=berth
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------------
+
+# Prints a message to stderr and fails.
+berth_die() {
+    printf 'test.sh: %s\n' "$*" >&2
+    return 1
+}
+
+# Runs a command, showing its output only when it fails.
+berth_quiet() {
+    local out rc=0
+    out=$("$@" 2>&1) || rc=$?
+    if ((rc != 0)); then
+        printf '%s\n' "$out" >&2
+        printf 'test.sh: failed (exit %d): %s\n' "$rc" "$*" >&2
+    fi
+    return "$rc"
+}
+
+# Runs a command as root (directly when already root, else through sudo).
+berth_as_root() {
+    if ((EUID == 0)); then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        berth_die "needs root (or sudo) to run: $*"
+    fi
+}
+
+# Runs a command as the postgres OS user, from / so that it can always read its working directory.
+berth_as_postgres() {
+    (cd / && berth_as_root runuser -u postgres -- "$@")
+}
+
+# Installs Debian packages quietly. `apt-get update` runs only when the package lists are missing or an
+# install fails with the lists present (they may be stale on an old image).
+berth_apt_install() {
+    local lists
+    lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null || true)
+    if [[ -z "$lists" ]]; then
+        berth_quiet berth_as_root apt-get update -qq || return 1
+    fi
+    if ! berth_quiet berth_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" 2>/dev/null; then
+        berth_quiet berth_as_root apt-get update -qq || return 1
+        berth_quiet berth_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" || return 1
+    fi
+}
+
+# Waits until a command succeeds, polling once a second for at most $1 seconds.
+berth_wait_for() {
+    local seconds=$1 i
+    shift
+    for ((i = 0; i < seconds; i++)); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 1
+    done
+    "$@" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------------------
+# build tools
+# ---------------------------------------------------------------------------------------------------
+
+# Installs a JDK 17 and Maven when `javac` or `mvn` is missing.
+ensure_build_tools() {
+    if command -v mvn >/dev/null 2>&1 && command -v javac >/dev/null 2>&1; then
+        return 0
+    fi
+    berth_apt_install openjdk-17-jdk-headless maven || { berth_die "cannot install a JDK and Maven"; return; }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------------------------------
+
+# Installs PostgreSQL when it is missing.
+ensure_postgres_installed() {
+    if command -v pg_lsclusters >/dev/null 2>&1 && compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+        return 0
+    fi
+    berth_apt_install postgresql || { berth_die "cannot install PostgreSQL"; return; }
+}
+
+# Prints "<version> <cluster> <status>" of the cluster on $BERTH_PG_PORT, if there is one.
+berth_pg_cluster() {
+    pg_lsclusters -h 2>/dev/null | awk -v port="$BERTH_PG_PORT" '$3 == port { print $1, $2, $4; exit }'
+}
+
+# Starts the PostgreSQL cluster on $BERTH_PG_PORT (creating one with the newest installed version if there
+# is none) and waits until it accepts connections. A cluster that is already running is left alone.
+ensure_postgres_running() {
+    local cluster version name status
+    cluster=$(berth_pg_cluster)
+    if [[ -z "$cluster" ]]; then
+        version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
+        [[ -n "$version" ]] || { berth_die "PostgreSQL is installed but no server version was found"; return; }
+        if pg_lsclusters -h 2>/dev/null | awk '{ print $1, $2 }' | grep -qx "$version main"; then
+            berth_die "cluster $version/main exists but does not listen on port $BERTH_PG_PORT"
+            return
+        fi
+        berth_quiet berth_as_root pg_createcluster --port "$BERTH_PG_PORT" "$version" main || return 1
+        cluster=$(berth_pg_cluster)
+        [[ -n "$cluster" ]] || { berth_die "cannot create a PostgreSQL cluster on port $BERTH_PG_PORT"; return; }
+    fi
+    read -r version name status <<<"$cluster"
+    if [[ "$status" != online* ]]; then
+        # pg_ctlcluster exits 2 when the cluster is already running (started meanwhile): check, don't trust
+        if ! berth_quiet berth_as_root pg_ctlcluster "$version" "$name" start; then
+            [[ "$(berth_pg_cluster)" == *" online"* ]] || { berth_die "cannot start PostgreSQL $version/$name"; return; }
+        fi
+    fi
+    berth_wait_for 30 pg_isready -q -h 127.0.0.1 -p "$BERTH_PG_PORT" \
+        || { berth_die "PostgreSQL $version/$name does not answer on 127.0.0.1:$BERTH_PG_PORT"; return; }
+}
+
+# Runs SQL as the postgres superuser; prints unaligned tuples only.
+berth_psql_admin() {
+    berth_as_postgres psql -X -q -t -A -v ON_ERROR_STOP=1 -p "$BERTH_PG_PORT" -d postgres -c "$1"
+}
+
+# Creates the role and the test database when absent; (re)sets the role's password and the owner, so that
+# a half-configured machine is repaired too.
+ensure_postgres_database() {
+    berth_psql_admin "DO \$\$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$BERTH_PG_USER') THEN
+                CREATE ROLE $BERTH_PG_USER LOGIN PASSWORD '$BERTH_PG_PASSWORD';
+            ELSE
+                ALTER ROLE $BERTH_PG_USER LOGIN PASSWORD '$BERTH_PG_PASSWORD';
+            END IF;
+        END \$\$;" >/dev/null || { berth_die "cannot create role $BERTH_PG_USER"; return; }
+    if [[ "$(berth_psql_admin "SELECT 1 FROM pg_database WHERE datname = '$BERTH_PG_DATABASE'")" != 1 ]]; then
+        berth_psql_admin "CREATE DATABASE $BERTH_PG_DATABASE OWNER $BERTH_PG_USER" >/dev/null \
+            || { berth_die "cannot create database $BERTH_PG_DATABASE"; return; }
+    else
+        berth_psql_admin "ALTER DATABASE $BERTH_PG_DATABASE OWNER TO $BERTH_PG_USER" >/dev/null \
+            || { berth_die "cannot give database $BERTH_PG_DATABASE to $BERTH_PG_USER"; return; }
+    fi
+    # the tests log in with a password over TCP: prove that works before Maven starts
+    PGPASSWORD=$BERTH_PG_PASSWORD PGCONNECT_TIMEOUT=10 psql -X -q -t -A -h 127.0.0.1 -p "$BERTH_PG_PORT" \
+        -U "$BERTH_PG_USER" -d "$BERTH_PG_DATABASE" -c 'SELECT 1' >/dev/null \
+        || { berth_die "$BERTH_PG_USER cannot log in to $BERTH_PG_DATABASE over TCP 127.0.0.1:$BERTH_PG_PORT"; return; }
+}
+
+# All of the above, in order.
+ensure_postgres() {
+    ensure_postgres_installed || return
+    ensure_postgres_running || return
+    ensure_postgres_database
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Docker -- ensure_docker is NOT called by main yet; the module whose tests need Docker will call it.
+# ---------------------------------------------------------------------------------------------------
+
+BERTH_DOCKERD_LOG=${BERTH_DOCKERD_LOG:-/var/log/berth-dockerd.log}
+
+# Makes `docker info` work: installs docker.io when dockerd is missing and, when no daemon answers, starts
+# dockerd in the background (detached, logging to $BERTH_DOCKERD_LOG) and waits up to 60 s for it.
+ensure_docker() {
+    if docker info >/dev/null 2>&1; then
+        return 0
+    fi
+    if ! command -v dockerd >/dev/null 2>&1; then
+        berth_apt_install docker.io || { berth_die "cannot install docker.io"; return; }
+        if docker info >/dev/null 2>&1; then   # on a systemd machine the package starts the daemon
+            return 0
+        fi
+    fi
+    local pid=""
+    if [[ -r /var/run/docker.pid ]]; then
+        pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+    fi
+    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+        berth_as_root setsid nohup dockerd >>"$BERTH_DOCKERD_LOG" 2>&1 </dev/null &
+    fi
+    if ! berth_wait_for 60 docker info; then
+        tail -n 20 "$BERTH_DOCKERD_LOG" >&2 2>/dev/null || true
+        berth_die "dockerd did not answer within 60 s (log: $BERTH_DOCKERD_LOG)"
+        return
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------------------------------
+
+main() {
+    cd "$(dirname "${BASH_SOURCE[0]}")"
+    ensure_build_tools || exit
+    ensure_postgres || exit
+
+    export BERTH_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$BERTH_PG_PORT/$BERTH_PG_DATABASE"
+    export BERTH_TEST_POSTGRES_USER=$BERTH_PG_USER
+    export BERTH_TEST_POSTGRES_PASSWORD=$BERTH_PG_PASSWORD
+
+    exec mvn -B verify "$@"
+}
+
+# Sourced (with BERTH_TEST_SH_SOURCE_ONLY=1, --functions-only or neither): define the functions only and
+# give the caller its shell options back. The functions return non-zero on failure rather than exiting.
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+    eval "$_berth_caller_shell_options"
+    unset _berth_caller_shell_options
+    return 0
+fi
+
+main "$@"
