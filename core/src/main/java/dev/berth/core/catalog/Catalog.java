@@ -85,22 +85,26 @@ public final class Catalog {
 
     /** The catalog shipped with Berth (n8n, Ghost, WordPress, Odoo), loaded from {@link #BUILTIN_RESOURCE}. */
     public static Catalog builtin() {
-        return Builtin.CATALOG;
+        // cached because it is immutable; not a static initialiser, so a broken resource reports its real
+        // error on every call instead of a NoClassDefFoundError after the first
+        Catalog catalog = builtin;
+        if (catalog == null) {
+            catalog = loadBuiltin();
+            builtin = catalog; // a race loads it twice, harmlessly
+        }
+        return catalog;
     }
 
-    /** Lazily loaded once: the built-in catalog is immutable and read from the jar. */
-    private static final class Builtin {
-        static final Catalog CATALOG = loadBuiltin();
+    private static volatile Catalog builtin;
 
-        private static Catalog loadBuiltin() {
-            try (InputStream in = Catalog.class.getClassLoader().getResourceAsStream(BUILTIN_RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("built-in catalog missing from classpath: " + BUILTIN_RESOURCE);
-                }
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), YAML, BUILTIN_RESOURCE);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read built-in catalog", e);
+    private static Catalog loadBuiltin() {
+        try (InputStream in = Catalog.class.getClassLoader().getResourceAsStream(BUILTIN_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("built-in catalog missing from classpath: " + BUILTIN_RESOURCE);
             }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), YAML, BUILTIN_RESOURCE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read built-in catalog", e);
         }
     }
 
@@ -212,7 +216,6 @@ public final class Catalog {
         return builder
                 .addModule(new JavaTimeModule())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 // a key written twice (two N8N_HOST lines) is a mistake whichever value would win
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
@@ -271,10 +274,14 @@ public final class Catalog {
         }
         String notes = licence.notes() == null || licence.notes().isBlank() ? "" : " " + licence.notes().strip();
         throw new InvalidSpecException("licenceAcknowledgements",
-                app.name() + " (" + appId + ") is licensed under " + licence.spdx() + ", which restricts offering it"
+                label(app) + " is licensed under " + licence.spdx() + ", which restricts offering it"
                         + " as a paid service." + notes + " Berth will not offer " + appId + " until you confirm that"
                         + " your use is permitted (for example under a commercial agreement) by adding it to the"
                         + " configuration key " + LICENCE_ACKNOWLEDGEMENTS_KEY + ": [" + appId + "]");
+    }
+
+    private static String label(AppTemplate app) {
+        return app.id().equalsIgnoreCase(app.name()) ? app.id() : app.name() + " (" + app.id() + ")";
     }
 
     @Override
