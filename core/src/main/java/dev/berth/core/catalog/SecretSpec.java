@@ -1,0 +1,50 @@
+package dev.berth.core.catalog;
+
+import dev.berth.core.secret.SecretValue;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * A secret an app instance needs (database password, encryption key). Berth generates it once, when the
+ * instance is provisioned, stores it, and injects the same value on every start: it is never regenerated,
+ * because apps such as n8n encrypt their data with it and a new value would make that data unreadable.
+ *
+ * @param name     name used in env templates as {@code ${secret.NAME}}; letters, digits and underscores
+ * @param length   number of characters to generate, 16-1024
+ * @param alphabet characters to draw from
+ */
+public record SecretSpec(String name, int length, Alphabet alphabet) {
+
+    /**
+     * Characters a generated secret is made of. All three are safe inside shell words, URLs, YAML, PHP and
+     * SQL string literals, so a template can embed a secret anywhere without escaping.
+     */
+    public enum Alphabet {
+        ALPHANUMERIC("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+        HEX("0123456789abcdef"),
+        BASE64URL("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+        private final String chars;
+
+        Alphabet(String chars) {
+            this.chars = chars;
+        }
+
+        /** The characters of this alphabet. */
+        public String chars() {
+            return chars;
+        }
+    }
+
+    /** Generates a fresh value of {@link #length()} characters drawn uniformly from {@link #alphabet()}. */
+    public SecretValue generate(SecureRandom random) {
+        Objects.requireNonNull(random, "random");
+        String chars = alphabet.chars();
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append(chars.charAt(random.nextInt(chars.length()))); // nextInt(bound) is unbiased
+        }
+        return SecretValue.of(out.toString());
+    }
+}
