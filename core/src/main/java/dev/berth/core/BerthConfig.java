@@ -1,0 +1,45 @@
+package dev.berth.core;
+
+import dev.berth.core.backup.BackupStore;
+import dev.berth.core.catalog.Catalog;
+import dev.berth.core.dns.DnsProvider;
+import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.lifecycle.StepListener;
+import dev.berth.core.notify.Notifier;
+import dev.berth.core.placement.PlacementStrategy;
+import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.core.store.DatabaseSettings;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Everything {@link Berth} is built from. Made by {@link Berth.Builder}; Guice users bind it and install
+ * {@link BerthModule}. {@link #toString()} never shows the keyset or the database password.
+ *
+ * @param database     where state lives
+ * @param keysetJson   the operator's Tink keyset (JSON) that encrypts instance secrets at rest
+ * @param providers    the runtimes, one per kind
+ * @param catalog      app templates
+ * @param placement    placement strategy
+ * @param dns          DNS provider, or null for none (wildcard DNS)
+ * @param notifier     notifier, or null for none
+ * @param backupStore  backup store, or null for none (then plans with backups cannot be terminated)
+ * @param clock        the clock jobs read (a fake one in tests)
+ * @param engine       engine tuning
+ * @param stepListener step observer
+ */
+public record BerthConfig(DatabaseSettings database, String keysetJson, List<RuntimeProvider> providers, Catalog catalog,
+                          PlacementStrategy placement, DnsProvider dns, Notifier notifier, BackupStore backupStore,
+                          Clock clock, EngineSettings engine, StepListener stepListener) {
+
+    public BerthConfig {
+        providers = List.copyOf(providers);
+    }
+
+    @Override
+    public String toString() {
+        return "BerthConfig[database=" + database + ", keyset=****, providers=" + providers.stream().map(RuntimeProvider::kind).toList()
+                + ", placement=" + placement.name() + ", engine=" + engine + "]";
+    }
+}

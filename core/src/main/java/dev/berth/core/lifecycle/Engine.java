@@ -1,0 +1,103 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.backup.BackupStore;
+import dev.berth.core.catalog.Catalog;
+import dev.berth.core.dns.DnsProvider;
+import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.events.BerthEvent;
+import dev.berth.core.events.EventBus;
+import dev.berth.core.instance.Instance;
+import dev.berth.core.instance.InstanceState;
+import dev.berth.core.notify.Notifier;
+import dev.berth.core.operation.Operation;
+import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.operation.OperationType;
+import dev.berth.core.placement.PlacementStrategy;
+import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.core.secret.InstanceSecrets;
+import dev.berth.core.store.Database;
+import dev.berth.core.store.InstanceEntity;
+import dev.berth.core.store.NodeEntity;
+import dev.berth.core.store.OperationEntity;
+import dev.berth.core.billing.Entitlement;
+import dev.berth.core.instance.SuspensionReason;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the lifecycle services share: the database, the runtimes and the integrations around them. Internal
+ * wiring, built once per {@code Berth}.
+ */
+final class Engine {
+
+    final Database db;
+    final Map<String, RuntimeProvider> providers;
+    final Catalog catalog;
+    final PlacementStrategy placement;
+    final Optional<DnsProvider> dns;
+    final Optional<Notifier> notifier;
+    final Optional<BackupStore> backupStore;
+    final InstanceSecrets secrets;
+    final Clock clock;
+    final EventBus events;
+    final EngineSettings settings;
+    final StepListener stepListener;
+
+    Engine(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
+           Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
+           InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener) {
+        this.db = db;
+        this.providers = Map.copyOf(providers);
+        this.catalog = catalog;
+        this.placement = placement;
+        this.dns = dns;
+        this.notifier = notifier;
+        this.backupStore = backupStore;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.events = events;
+        this.settings = settings;
+        this.stepListener = stepListener;
+    }
+
+    /** The provider that runs instances on {@code node}. */
+    RuntimeProvider providerFor(NodeEntity node) {
+        RuntimeProvider p = providers.get(node.providerKind);
+        if (p == null) {
+            throw new UnavailableException("no provider of kind '" + node.providerKind + "' is configured for node " + node.id);
+        }
+        return p;
+    }
+
+    void publish(BerthEvent.Type type, InstanceEntity i, String detail) {
+        events.publish(new BerthEvent(type, i.id, i.tenantId, clock.instant(), detail));
+    }
+
+    static Instance toInstance(InstanceEntity e) {
+        return new Instance(e.id, e.tenantId, e.appId, e.appVersion, e.planId, e.slug, e.hostname, e.nodeId,
+                InstanceState.valueOf(e.state), e.stateReason,
+                e.suspensionReason == null ? null : SuspensionReason.valueOf(e.suspensionReason),
+                Entitlement.valueOf(e.entitlement), e.activeOperation, e.createdAt, e.updatedAt);
+    }
+
+    static Operation toOperation(OperationEntity e) {
+        List<String> done = e.completedSteps.isEmpty() ? List.of() : Arrays.asList(e.completedSteps.split(","));
+        return new Operation(e.id, e.instanceId, OperationType.valueOf(e.type), OperationStatus.valueOf(e.status), e.step,
+                List.copyOf(done), e.attempts, e.lastError, Map.copyOf(e.params), e.createdAt, e.finishedAt);
+    }
+
+    /** Messages stored in the database and shown to callers are cut to the column size. */
+    static String truncate(String s) {
+        if (s == null) return null;
+        return s.length() <= 1900 ? s : s.substring(0, 1900) + "…";
+    }
+
+    static void require(boolean ok, String field, String problem) {
+        if (!ok) throw new InvalidSpecException(field, problem);
+    }
+}

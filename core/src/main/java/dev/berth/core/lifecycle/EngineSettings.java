@@ -1,0 +1,87 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.error.InvalidSpecException;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Tuning of the lifecycle engine. {@link #defaults()} suits production; tests shorten the intervals.
+ *
+ * @param schedulerName           this process's name among the Berth processes sharing the database
+ * @param workerThreads           operations run in parallel by this process
+ * @param pollInterval            how often workers look for due operations
+ * @param heartbeatInterval       how often a running operation proves its worker is alive
+ * @param missedHeartbeats        heartbeats missed before another process takes the operation over (crash)
+ * @param retryBase               first retry delay after a retryable error; doubles per attempt
+ * @param retryMax                cap on the retry delay
+ * @param maxAttempts             attempts before a retryable error counts as permanent
+ * @param readinessTimeout        how long provisioning waits for the runtime to report the instance running
+ * @param baseDomain              instance host names are {@code slug.baseDomain}
+ * @param defaultTimezone         time zone given to apps that take one
+ * @param licenceAcknowledgements app ids whose licence terms the operator has acknowledged (n8n needs it)
+ * @param recurringJobs           run sweeper, lifecycle and backup jobs on a schedule (off in tests that
+ *                                drive them with a fake clock)
+ * @param jobInterval             how often the recurring jobs run
+ */
+public record EngineSettings(String schedulerName, int workerThreads, Duration pollInterval, Duration heartbeatInterval,
+                             int missedHeartbeats, Duration retryBase, Duration retryMax, int maxAttempts,
+                             Duration readinessTimeout, String baseDomain, String defaultTimezone,
+                             Set<String> licenceAcknowledgements, boolean recurringJobs, Duration jobInterval) {
+
+    public EngineSettings {
+        if (schedulerName == null || schedulerName.isBlank() || schedulerName.length() > 50) {
+            throw new InvalidSpecException("schedulerName", "must be 1-50 characters");
+        }
+        if (workerThreads < 1) throw new InvalidSpecException("workerThreads", "must be at least 1");
+        if (maxAttempts < 1) throw new InvalidSpecException("maxAttempts", "must be at least 1");
+        if (missedHeartbeats < 2) throw new InvalidSpecException("missedHeartbeats", "must be at least 2");
+        if (baseDomain == null || !baseDomain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+            throw new InvalidSpecException("baseDomain", "must be a lower-case DNS name");
+        }
+        licenceAcknowledgements = licenceAcknowledgements == null ? Set.of() : Set.copyOf(licenceAcknowledgements);
+    }
+
+    /** Production defaults: 4 workers, 5 s polling, 30 s heartbeats, retries from 5 s up to 10 min, 8 attempts. */
+    public static EngineSettings defaults() {
+        return new EngineSettings(defaultName(), 4, Duration.ofSeconds(5), Duration.ofSeconds(30), 6,
+                Duration.ofSeconds(5), Duration.ofMinutes(10), 8, Duration.ofMinutes(10), "apps.example.com", "UTC",
+                Set.of(), true, Duration.ofMinutes(1));
+    }
+
+    private static String defaultName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "berth";
+        }
+        String name = host + "-" + ProcessHandle.current().pid();
+        return name.length() > 50 ? name.substring(0, 50) : name;
+    }
+
+    public EngineSettings withSchedulerName(String name) {
+        return new EngineSettings(name, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
+                retryMax, maxAttempts, readinessTimeout, baseDomain, defaultTimezone, licenceAcknowledgements,
+                recurringJobs, jobInterval);
+    }
+
+    public EngineSettings withBaseDomain(String domain) {
+        return new EngineSettings(schedulerName, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
+                retryMax, maxAttempts, readinessTimeout, domain, defaultTimezone, licenceAcknowledgements,
+                recurringJobs, jobInterval);
+    }
+
+    public EngineSettings withLicenceAcknowledgements(Set<String> appIds) {
+        return new EngineSettings(schedulerName, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
+                retryMax, maxAttempts, readinessTimeout, baseDomain, defaultTimezone, appIds,
+                recurringJobs, jobInterval);
+    }
+
+    /** Delay before attempt {@code attempt + 1}: base × 2^(attempt-1), capped. */
+    public Duration retryDelay(int attempt) {
+        long factor = 1L << Math.min(Math.max(attempt - 1, 0), 20);
+        Duration d = retryBase.multipliedBy(factor);
+        return d.compareTo(retryMax) > 0 ? retryMax : d;
+    }
+}

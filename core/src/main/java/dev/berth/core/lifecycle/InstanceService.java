@@ -1,0 +1,284 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.backup.BackupManifest;
+import dev.berth.core.billing.Entitlement;
+import dev.berth.core.catalog.AppTemplate;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.events.BerthEvent;
+import dev.berth.core.instance.Instance;
+import dev.berth.core.instance.InstanceState;
+import dev.berth.core.instance.ProvisionCommand;
+import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.operation.Operation;
+import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.operation.OperationType;
+import dev.berth.core.secret.SecretValue;
+import dev.berth.core.store.Database;
+import dev.berth.core.store.InstanceEntity;
+import dev.berth.core.store.OperationEntity;
+import dev.berth.core.store.PlanEntity;
+import dev.berth.core.store.TenantEntity;
+import jakarta.persistence.EntityManager;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Lifecycle commands on instances. Obtained from {@code Berth.instances()}.
+ *
+ * <p>Every command validates, then writes the state change and a durable {@link Operation} in one transaction
+ * and returns at once; a worker carries the operation out (see {@link Operation#status()}). A command that is
+ * not legal in the instance's state throws {@link dev.berth.core.error.IllegalTransitionException} and changes
+ * nothing; a command while another operation is in flight throws a retryable {@link ConflictException}.
+ */
+public final class InstanceService {
+
+    private static final char[] SLUG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Engine engine;
+    private final Consumer<String> submit;
+
+    InstanceService(Engine engine, Consumer<String> submit) {
+        this.engine = engine;
+        this.submit = submit;
+    }
+
+    /**
+     * Accepts a new instance. Idempotent by (tenant, idempotency key): the same command sent again, or by 100
+     * threads at once, returns the one instance it created.
+     *
+     * @throws InvalidSpecException naming the field for an unknown tenant, app, plan or version, or an app
+     *                              whose licence the operator has not acknowledged
+     */
+    public Instance provision(ProvisionCommand cmd) {
+        var existing = findByKey(cmd.tenantId(), cmd.idempotencyKey());
+        if (existing != null) return existing;
+        AppTemplate app = engine.catalog.find(cmd.appId())
+                .orElseThrow(() -> new InvalidSpecException("appId", "unknown app '" + cmd.appId() + "'"));
+        engine.catalog.requireOfferable(app.id(), engine.settings.licenceAcknowledgements());
+        String version = cmd.appVersion() == null ? app.defaultVersion() : cmd.appVersion();
+        if (!app.supportedVersions().contains(version)) {
+            throw new InvalidSpecException("appVersion", "'" + version + "' is not a supported version of " + app.id()
+                    + " " + app.supportedVersions());
+        }
+        String instanceId = UUID.randomUUID().toString();
+        String operationId;
+        try {
+            operationId = engine.db.inTransaction(em -> {
+                if (em.find(TenantEntity.class, cmd.tenantId()) == null) {
+                    throw new InvalidSpecException("tenantId", "unknown tenant '" + cmd.tenantId() + "'");
+                }
+                if (em.find(PlanEntity.class, cmd.planId()) == null) {
+                    throw new InvalidSpecException("planId", "unknown plan '" + cmd.planId() + "'");
+                }
+                Instant now = engine.clock.instant();
+                InstanceEntity i = new InstanceEntity();
+                i.id = instanceId;
+                i.tenantId = cmd.tenantId();
+                i.appId = app.id();
+                i.appVersion = version;
+                i.planId = cmd.planId();
+                i.slug = newSlug();
+                i.hostname = i.slug + "." + engine.settings.baseDomain();
+                i.state = InstanceState.PENDING.name();
+                i.entitlement = Entitlement.ACTIVE.name();
+                i.entitlementAt = now;
+                i.idempotencyKey = cmd.idempotencyKey();
+                i.createdAt = now;
+                i.updatedAt = now;
+                em.persist(i);
+                em.flush(); // surfaces a duplicate idempotency key here, before the operation is written
+                return newOperation(em, i, OperationType.PROVISION, Map.of()).id;
+            });
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                var winner = findByKey(cmd.tenantId(), cmd.idempotencyKey());
+                if (winner != null) return winner;
+            }
+            throw e;
+        }
+        submit.accept(operationId);
+        Instance created = get(instanceId);
+        engine.events.publish(new BerthEvent(BerthEvent.Type.PROVISION_REQUESTED, created.id(), created.tenantId(),
+                engine.clock.instant(), app.id() + " " + version));
+        return created;
+    }
+
+    /** Stops the instance, keeping its data. Legal from ACTIVE. */
+    public Operation suspend(String instanceId, SuspensionReason reason) {
+        return command(instanceId, em -> accept(em, instanceId, OperationType.SUSPEND,
+                Map.of("reason", reason.name()), InstanceState.ACTIVE));
+    }
+
+    /** Starts a suspended instance. Legal from SUSPENDED. */
+    public Operation resume(String instanceId) {
+        return command(instanceId, em -> accept(em, instanceId, OperationType.RESUME, Map.of(), InstanceState.SUSPENDED));
+    }
+
+    /** Moves the instance to another plan; the new limits are applied on its runtime. */
+    public Operation changePlan(String instanceId, String planId) {
+        return command(instanceId, em -> {
+            if (em.find(PlanEntity.class, planId) == null) {
+                throw new InvalidSpecException("planId", "unknown plan '" + planId + "'");
+            }
+            return accept(em, instanceId, OperationType.CHANGE_PLAN, Map.of("planId", planId),
+                    InstanceState.ACTIVE, InstanceState.SUSPENDED);
+        });
+    }
+
+    /** Moves the instance to another supported version of its app, after a backup when the runtime can take one. */
+    public Operation upgrade(String instanceId, String version) {
+        return command(instanceId, em -> {
+            InstanceEntity i = load(em, instanceId);
+            AppTemplate app = engine.catalog.get(i.appId);
+            if (version == null || !app.supportedVersions().contains(version)) {
+                throw new InvalidSpecException("version", "'" + version + "' is not a supported version of " + app.id()
+                        + " " + app.supportedVersions());
+            }
+            return accept(em, instanceId, OperationType.UPGRADE, Map.of("version", version), InstanceState.ACTIVE);
+        });
+    }
+
+    /** Takes a backup now. */
+    public Operation backup(String instanceId) {
+        return command(instanceId, em -> accept(em, instanceId, OperationType.BACKUP, Map.of(),
+                InstanceState.ACTIVE, InstanceState.SUSPENDED));
+    }
+
+    /** Replaces the instance's data with a backup of the same instance. */
+    public Operation restore(String instanceId, String backupId) {
+        if (backupId == null || backupId.isBlank()) throw new InvalidSpecException("backupId", "is required");
+        return command(instanceId, em -> accept(em, instanceId, OperationType.RESTORE, Map.of("backupId", backupId),
+                InstanceState.ACTIVE, InstanceState.SUSPENDED));
+    }
+
+    /**
+     * Removes the instance from its runtime, after a final backup when its plan takes backups. A queued
+     * instance's pending provision is cancelled.
+     */
+    public Operation terminate(String instanceId) {
+        return command(instanceId, em -> acceptTerminate(em, instanceId));
+    }
+
+    /** The instance's backups, newest first. */
+    public List<BackupManifest> backups(String instanceId) {
+        get(instanceId);
+        return engine.backupStore.map(s -> s.list(instanceId)).orElse(List.of());
+    }
+
+    /**
+     * The generated credentials of an instance, for the one hand-over to its owner (the credential mail or the
+     * portal's first display). Never log them.
+     */
+    public Map<String, SecretValue> credentials(String instanceId) {
+        get(instanceId);
+        return engine.secrets.load(instanceId);
+    }
+
+    /** @throws NotFoundException if there is no such instance */
+    public Instance get(String instanceId) {
+        InstanceEntity e = engine.db.read(em -> em.find(InstanceEntity.class, instanceId));
+        if (e == null) throw new NotFoundException("instance", instanceId);
+        return Engine.toInstance(e);
+    }
+
+    /** A tenant's instances, oldest first. */
+    public List<Instance> list(String tenantId) {
+        return engine.db.read(em -> em.createQuery("select i from InstanceEntity i where i.tenantId = :t order by i.createdAt, i.id", InstanceEntity.class)
+                .setParameter("t", tenantId).getResultList().stream().map(Engine::toInstance).toList());
+    }
+
+    /** Every instance in {@code state}. */
+    public List<Instance> listByState(InstanceState state) {
+        return engine.db.read(em -> em.createQuery("select i from InstanceEntity i where i.state = :s order by i.createdAt, i.id", InstanceEntity.class)
+                .setParameter("s", state.name()).getResultList().stream().map(Engine::toInstance).toList());
+    }
+
+    // ---- internals shared with billing and jobs -----------------------------------------------------------
+
+    /** Runs {@code accept} in a transaction, then hands the new operation to the workers. */
+    Operation command(String instanceId, java.util.function.Function<EntityManager, OperationEntity> accept) {
+        OperationEntity op = engine.db.inTransaction(accept);
+        submit.accept(op.id);
+        return Engine.toOperation(op);
+    }
+
+    OperationEntity accept(EntityManager em, String instanceId, OperationType type, Map<String, String> params,
+                           InstanceState... allowed) {
+        InstanceEntity i = load(em, instanceId);
+        Transitions.requireState(i, type.name(), allowed);
+        requireIdle(i);
+        return newOperation(em, i, type, params);
+    }
+
+    OperationEntity acceptTerminate(EntityManager em, String instanceId) {
+        InstanceEntity i = load(em, instanceId);
+        Transitions.check(i, InstanceState.TERMINATING, OperationType.TERMINATE.name());
+        if (i.activeOperation != null) {
+            OperationEntity active = em.find(OperationEntity.class, i.activeOperation);
+            if (InstanceState.QUEUED.name().equals(i.state) && OperationType.PROVISION.name().equals(active.type)) {
+                // a queued provision holds nothing on any runtime: cancel it
+                active.status = OperationStatus.FAILED.name();
+                active.lastError = "cancelled: instance terminated while queued";
+                active.finishedAt = engine.clock.instant();
+                i.activeOperation = null;
+            } else {
+                requireIdle(i);
+            }
+        }
+        Map<String, String> params = i.nodeId != null ? Map.of("hadRuntime", "true") : Map.of();
+        i.state = InstanceState.TERMINATING.name();
+        return newOperation(em, i, OperationType.TERMINATE, params);
+    }
+
+    private OperationEntity newOperation(EntityManager em, InstanceEntity i, OperationType type, Map<String, String> params) {
+        Instant now = engine.clock.instant();
+        OperationEntity op = new OperationEntity();
+        op.id = UUID.randomUUID().toString();
+        op.instanceId = i.id;
+        op.type = type.name();
+        op.status = OperationStatus.IN_PROGRESS.name();
+        op.completedSteps = "";
+        op.params = new TreeMap<>(params);
+        op.createdAt = now;
+        op.updatedAt = now;
+        em.persist(op);
+        i.activeOperation = op.id;
+        i.updatedAt = now;
+        return op;
+    }
+
+    private static void requireIdle(InstanceEntity i) {
+        if (i.activeOperation != null) {
+            throw new ConflictException("instance " + i.id + " has operation " + i.activeOperation + " in progress");
+        }
+    }
+
+    static InstanceEntity load(EntityManager em, String instanceId) {
+        InstanceEntity i = em.find(InstanceEntity.class, instanceId);
+        if (i == null) throw new NotFoundException("instance", instanceId);
+        return i;
+    }
+
+    private Instance findByKey(String tenantId, String key) {
+        return engine.db.read(em -> em.createQuery(
+                        "select i from InstanceEntity i where i.tenantId = :t and i.idempotencyKey = :k", InstanceEntity.class)
+                .setParameter("t", tenantId).setParameter("k", key).getResultStream().findFirst()
+                .map(Engine::toInstance).orElse(null));
+    }
+
+    private static String newSlug() {
+        char[] s = new char[10];
+        s[0] = (char) ('a' + RANDOM.nextInt(26)); // DNS labels read better starting with a letter
+        for (int k = 1; k < s.length; k++) s[k] = SLUG_CHARS[RANDOM.nextInt(SLUG_CHARS.length)];
+        return new String(s);
+    }
+}

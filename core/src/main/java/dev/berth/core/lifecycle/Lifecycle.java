@@ -1,0 +1,91 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.backup.BackupStore;
+import dev.berth.core.catalog.Catalog;
+import dev.berth.core.dns.DnsProvider;
+import dev.berth.core.events.EventBus;
+import dev.berth.core.notify.Notifier;
+import dev.berth.core.placement.PlacementStrategy;
+import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.core.secret.InstanceSecrets;
+import dev.berth.core.store.Database;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The lifecycle engine assembled: services, workers and jobs over one database. Built by {@code Berth}; hosts
+ * use {@code Berth} rather than this class.
+ */
+public final class Lifecycle implements AutoCloseable {
+
+    private final Engine engine;
+    private final OperationQueue queue;
+    private final InstanceService instances;
+    private final OperationService operations;
+    private final BillingService billing;
+    private final LifecycleJobs jobs;
+    private final Reconciler reconciler;
+
+    public Lifecycle(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
+                     Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
+                     InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener) {
+        this.engine = new Engine(db, providers, catalog, placement, dns, notifier, backupStore, secrets, clock, events,
+                settings, stepListener);
+        // the queue and the services refer to each other through these small functions: submit an operation,
+        // and "capacity was freed" which resubmits queued instances
+        OperationQueue[] q = new OperationQueue[1];
+        java.util.function.Consumer<String> submit = id -> q[0].submit(id);
+        this.instances = new InstanceService(engine, submit);
+        this.operations = new OperationService(engine);
+        this.billing = new BillingService(engine, instances, submit);
+        this.jobs = new LifecycleJobs(engine, instances, billing, submit);
+        this.reconciler = new Reconciler(engine);
+        OperationRunner runner = new OperationRunner(engine, jobs::placeQueued);
+        List<com.github.kagkarlsson.scheduler.task.helper.RecurringTask<Void>> recurring = new ArrayList<>();
+        if (settings.recurringJobs()) {
+            recurring.add(OperationQueue.recurring("berth-sweep-operations", settings.jobInterval(), jobs::sweepOperations));
+            recurring.add(OperationQueue.recurring("berth-place-queued", settings.jobInterval(), jobs::placeQueued));
+            recurring.add(OperationQueue.recurring("berth-entitlements", settings.jobInterval(), jobs::enforceEntitlements));
+            recurring.add(OperationQueue.recurring("berth-backups", settings.jobInterval(), jobs::runDueBackups));
+            recurring.add(OperationQueue.recurring("berth-health", settings.jobInterval().multipliedBy(5), jobs::checkHealth));
+            recurring.add(OperationQueue.recurring("berth-reconcile", settings.jobInterval().multipliedBy(5), reconciler::reconcile));
+        }
+        this.queue = new OperationQueue(engine, runner::run, recurring);
+        q[0] = queue;
+    }
+
+    /** Starts the workers and, on start, schedules any operation a previous process left unscheduled. */
+    public void start() {
+        queue.start();
+        jobs.sweepOperations();
+    }
+
+    public InstanceService instances() {
+        return instances;
+    }
+
+    public OperationService operations() {
+        return operations;
+    }
+
+    public BillingService billing() {
+        return billing;
+    }
+
+    public LifecycleJobs jobs() {
+        return jobs;
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

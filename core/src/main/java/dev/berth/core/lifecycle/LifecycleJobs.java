@@ -1,0 +1,170 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.backup.BackupManifest;
+import dev.berth.core.billing.Entitlement;
+import dev.berth.core.events.BerthEvent;
+import dev.berth.core.instance.InstanceState;
+import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.operation.OperationType;
+import dev.berth.core.plan.Plan;
+import dev.berth.core.plan.PlanService;
+import dev.berth.core.provider.RuntimeState;
+import dev.berth.core.store.InstanceEntity;
+import dev.berth.core.store.NodeEntity;
+import dev.berth.core.store.OperationEntity;
+import dev.berth.core.store.PlanEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The periodic jobs. Each is a plain method that reads "now" from the engine's clock, so tests drive them
+ * with a fake clock; in production db-scheduler runs them on one Berth process at a time. All are idempotent.
+ */
+public final class LifecycleJobs {
+
+    private static final Logger log = LoggerFactory.getLogger(LifecycleJobs.class);
+
+    private final Engine engine;
+    private final InstanceService instances;
+    private final BillingService billing;
+    private final Consumer<String> submit;
+
+    LifecycleJobs(Engine engine, InstanceService instances, BillingService billing, Consumer<String> submit) {
+        this.engine = engine;
+        this.instances = instances;
+        this.billing = billing;
+        this.submit = submit;
+    }
+
+    /**
+     * Grace and expiry: an instance in GRACE longer than its plan's grace period is suspended; one whose
+     * subscription ENDED (or that is SUSPENDED by billing) is suspended at once, and an ENDED one is terminated,
+     * with a final backup, once the plan's retention has passed. Also starts actions billing could not start
+     * because another operation was running.
+     *
+     * @return the operations started
+     */
+    public List<String> enforceEntitlements() {
+        Instant now = engine.clock.instant();
+        List<String> started = new ArrayList<>();
+        List<String> ids = engine.db.read(em -> em.createQuery(
+                "select i.id from InstanceEntity i where i.activeOperation is null and i.state in ('ACTIVE', 'SUSPENDED')", String.class)
+                .getResultList());
+        for (String id : ids) {
+            try {
+                OperationEntity op = engine.db.inTransaction(em -> {
+                    InstanceEntity i = em.find(InstanceEntity.class, id);
+                    if (i.activeOperation != null) return null;
+                    Plan plan = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+                    Entitlement e = Entitlement.valueOf(i.entitlement);
+                    InstanceState s = InstanceState.valueOf(i.state);
+                    if (e == Entitlement.GRACE && s == InstanceState.ACTIVE
+                            && !now.isBefore(i.entitlementAt.plus(plan.gracePeriod()))) {
+                        return instances.accept(em, id, OperationType.SUSPEND, Map.of("reason", SuspensionReason.BILLING.name()), InstanceState.ACTIVE);
+                    }
+                    if (e == Entitlement.ENDED && s == InstanceState.SUSPENDED
+                            && !now.isBefore(i.entitlementAt.plus(plan.retention()))) {
+                        return instances.acceptTerminate(em, id);
+                    }
+                    return billing.act(em, i, null);
+                });
+                if (op != null) {
+                    submit.accept(op.id);
+                    started.add(op.id);
+                }
+            } catch (RuntimeException e) {
+                log.warn("entitlement check of instance {} failed: {}", id, e.getMessage());
+            }
+        }
+        return started;
+    }
+
+    /**
+     * Starts a backup for every instance whose plan takes periodic backups and whose newest backup is older than
+     * the plan's interval, and deletes backups older than the plan's retention (always keeping the newest).
+     *
+     * @return the operations started
+     */
+    public List<String> runDueBackups() {
+        if (engine.backupStore.isEmpty()) return List.of();
+        var store = engine.backupStore.get();
+        Instant now = engine.clock.instant();
+        List<String> started = new ArrayList<>();
+        List<InstanceEntity> live = engine.db.read(em -> em.createQuery(
+                "select i from InstanceEntity i where i.state in ('ACTIVE', 'SUSPENDED')", InstanceEntity.class).getResultList());
+        for (InstanceEntity i : live) {
+            Plan plan = PlanService.toPlan(engine.db.read(em -> em.find(PlanEntity.class, i.planId)));
+            if (!plan.backupPolicy().enabled()) continue;
+            List<BackupManifest> backups = store.list(i.id);
+            Instant newest = backups.isEmpty() ? null : backups.get(0).createdAt();
+            for (BackupManifest m : backups.subList(Math.min(1, backups.size()), backups.size())) {
+                if (m.createdAt().isBefore(now.minus(plan.backupPolicy().retention()))) store.delete(m.backupId());
+            }
+            if (i.activeOperation == null && (newest == null || !newest.plus(plan.backupPolicy().interval()).isAfter(now))) {
+                try {
+                    started.add(instances.backup(i.id).id());
+                } catch (RuntimeException e) {
+                    log.info("periodic backup of {} deferred: {}", i.id, e.getMessage());
+                }
+            }
+        }
+        return started;
+    }
+
+    /**
+     * Asks each runtime for the status of every ACTIVE instance and raises
+     * {@link BerthEvent.Type#HEALTH_CHECK_FAILED} for those not running.
+     *
+     * @return ids of unhealthy instances
+     */
+    public List<String> checkHealth() {
+        List<String> unhealthy = new ArrayList<>();
+        List<InstanceEntity> active = engine.db.read(em -> em.createQuery(
+                "select i from InstanceEntity i where i.state = 'ACTIVE' and i.activeOperation is null", InstanceEntity.class).getResultList());
+        for (InstanceEntity i : active) {
+            NodeEntity n = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
+            String problem;
+            try {
+                RuntimeState s = engine.providerFor(n).status(i.id).state();
+                problem = s == RuntimeState.RUNNING ? null : "runtime reports " + s;
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+            }
+            if (problem != null) {
+                unhealthy.add(i.id);
+                engine.publish(BerthEvent.Type.HEALTH_CHECK_FAILED, i, problem);
+            }
+        }
+        return unhealthy;
+    }
+
+    /** Resubmits queued instances, oldest first, so they are placed when capacity has appeared. */
+    public int placeQueued() {
+        List<String> ops = engine.db.read(em -> em.createQuery(
+                "select i.activeOperation from InstanceEntity i where i.state = 'QUEUED' and i.activeOperation is not null order by i.createdAt, i.id",
+                String.class).getResultList());
+        ops.forEach(submit);
+        return ops.size();
+    }
+
+    /**
+     * Schedules every operation still IN_PROGRESS that has no execution (a crash between committing the command
+     * and scheduling it). Cheap and idempotent.
+     *
+     * @return how many operations were (re)submitted
+     */
+    public int sweepOperations() {
+        List<String> ops = engine.db.read(em -> em.createQuery(
+                "select o.id from OperationEntity o, InstanceEntity i where o.instanceId = i.id and o.status = :s and i.state <> 'QUEUED'",
+                String.class).setParameter("s", OperationStatus.IN_PROGRESS.name()).getResultList());
+        ops.forEach(submit);
+        return ops.size();
+    }
+}

@@ -1,0 +1,500 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.backup.BackupManifest;
+import dev.berth.core.catalog.AppTemplate;
+import dev.berth.core.catalog.InstanceContext;
+import dev.berth.core.catalog.TemplateResolver;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.error.UnsupportedCapabilityException;
+import dev.berth.core.events.BerthEvent;
+import dev.berth.core.instance.InstanceState;
+import dev.berth.core.node.NodeService;
+import dev.berth.core.notify.Notification;
+import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.operation.OperationType;
+import dev.berth.core.placement.NodeCandidate;
+import dev.berth.core.placement.PlacementDecision;
+import dev.berth.core.placement.PlacementRequest;
+import dev.berth.core.plan.Plan;
+import dev.berth.core.plan.PlanService;
+import dev.berth.core.provider.BackupSupport;
+import dev.berth.core.provider.InstanceStatus;
+import dev.berth.core.provider.NodeRef;
+import dev.berth.core.provider.ProvisionRequest;
+import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.core.provider.RuntimeState;
+import dev.berth.core.secret.InstanceSecrets;
+import dev.berth.core.secret.SecretAlphabet;
+import dev.berth.core.store.InstanceEntity;
+import dev.berth.core.store.NodeEntity;
+import dev.berth.core.store.OperationEntity;
+import dev.berth.core.store.PlanEntity;
+import jakarta.persistence.LockModeType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one operation: its steps in order, each skipped when a previous attempt already recorded it as done,
+ * each idempotent, so an operation interrupted anywhere (a crash, a lost connection) converges when it runs
+ * again. Retryable errors are retried with backoff; a permanent failure is compensated before the operation is
+ * marked FAILED.
+ */
+final class OperationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
+
+    /** Thrown by the placement step when no node has room: the instance waits in QUEUED. */
+    private static final class Queued extends RuntimeException {
+        Queued() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Engine engine;
+    private final Runnable capacityFreed;
+
+    OperationRunner(Engine engine, Runnable capacityFreed) {
+        this.engine = engine;
+        this.capacityFreed = capacityFreed;
+    }
+
+    OperationQueue.Outcome run(String operationId) {
+        OperationEntity op = engine.db.inTransaction(em -> {
+            OperationEntity o = em.find(OperationEntity.class, operationId);
+            if (o == null || !OperationStatus.IN_PROGRESS.name().equals(o.status)) {
+                return null;
+            }
+            o.attempts++;
+            o.updatedAt = engine.clock.instant();
+            return o;
+        });
+        if (op == null) {
+            return new OperationQueue.Outcome.Done();
+        }
+        Set<String> done = new LinkedHashSet<>(op.completedSteps.isEmpty() ? List.of() : Arrays.asList(op.completedSteps.split(",")));
+        Context ctx = new Context(op, done);
+        try {
+            switch (OperationType.valueOf(op.type)) {
+                case PROVISION -> provision(ctx);
+                case SUSPEND -> suspend(ctx);
+                case RESUME -> resume(ctx);
+                case CHANGE_PLAN -> changePlan(ctx);
+                case UPGRADE -> upgrade(ctx);
+                case BACKUP -> backup(ctx);
+                case RESTORE -> restore(ctx);
+                case TERMINATE -> terminate(ctx);
+                case MIGRATE -> throw new UnsupportedCapabilityException("migration is not implemented by the engine yet");
+            }
+            return new OperationQueue.Outcome.Done();
+        } catch (Queued q) {
+            return new OperationQueue.Outcome.Parked();
+        } catch (RuntimeException e) {
+            return failed(ctx, e);
+        }
+    }
+
+    // ---- operations -------------------------------------------------------------------------------------
+
+    private void provision(Context c) {
+        step(c, "PLACE", () -> place(c));
+        step(c, "SECRETS", () -> engine.db.run(em -> {
+            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+            engine.secrets.ensure(em, i.id, secretSpecs(engine.catalog.get(i.appId)));
+        }));
+        step(c, "DNS", () -> dnsUpsert(c));
+        step(c, "RUNTIME", () -> {
+            var i = instance(c);
+            provider(i).provision(request(i, i.appVersion));
+        });
+        step(c, "READY", () -> awaitRunning(instance(c)));
+        step(c, "ACTIVATE", () -> finish(c, InstanceState.ACTIVE, i -> { }, BerthEvent.Type.INSTANCE_PROVISIONED));
+        notifyBestEffort(c, Notification.Type.INSTANCE_READY, true);
+    }
+
+    private void suspend(Context c) {
+        step(c, "RUNTIME", () -> provider(instance(c)).suspend(c.op.instanceId));
+        step(c, "FINALIZE", () -> finish(c, InstanceState.SUSPENDED,
+                i -> i.suspensionReason = c.op.params.getOrDefault("reason", "ADMIN"), BerthEvent.Type.INSTANCE_SUSPENDED));
+        notifyBestEffort(c, Notification.Type.INSTANCE_SUSPENDED, false);
+    }
+
+    private void resume(Context c) {
+        step(c, "RUNTIME", () -> provider(instance(c)).resume(c.op.instanceId));
+        step(c, "READY", () -> awaitRunning(instance(c)));
+        step(c, "FINALIZE", () -> finish(c, InstanceState.ACTIVE, i -> i.suspensionReason = null, BerthEvent.Type.INSTANCE_RESUMED));
+        notifyBestEffort(c, Notification.Type.INSTANCE_RESUMED, false);
+    }
+
+    private void changePlan(Context c) {
+        String planId = c.op.params.get("planId");
+        step(c, "CAPACITY", () -> checkRoomForPlan(c.op.instanceId, planId));
+        step(c, "RUNTIME", () -> {
+            Plan plan = plan(planId);
+            InstanceStatus s = provider(instance(c)).changePlan(c.op.instanceId, plan.resources());
+            if (s.appliedLimits() != null && !s.appliedLimits().equals(plan.resources())) {
+                throw new UnavailableException("runtime reports limits " + s.appliedLimits() + " after applying " + plan.resources());
+            }
+        });
+        step(c, "FINALIZE", () -> finish(c, null, i -> i.planId = planId, BerthEvent.Type.PLAN_CHANGED));
+    }
+
+    private void upgrade(Context c) {
+        String version = c.op.params.get("version");
+        step(c, "BACKUP", () -> backupIfSupported(c, "pre-upgrade"));
+        step(c, "RUNTIME", () -> {
+            var i = instance(c);
+            provider(i).upgrade(request(i, version));
+        });
+        step(c, "READY", () -> awaitRunning(instance(c)));
+        step(c, "FINALIZE", () -> finish(c, null, i -> i.appVersion = version, BerthEvent.Type.INSTANCE_UPGRADED));
+    }
+
+    private void backup(Context c) {
+        step(c, "BACKUP", () -> {
+            var i = instance(c);
+            BackupSupport support = provider(i).backups().orElseThrow(() ->
+                    new UnsupportedCapabilityException("provider " + provider(i).kind() + " cannot back up instances"));
+            takeBackup(c, i, support, c.op.id);
+        });
+        step(c, "FINALIZE", () -> finish(c, null, i -> { }, null));
+    }
+
+    private void restore(Context c) {
+        String backupId = c.op.params.get("backupId");
+        step(c, "RESTORE", () -> {
+            var i = instance(c);
+            var store = engine.backupStore.orElseThrow(() -> new UnsupportedCapabilityException("no backup store configured"));
+            BackupManifest m = store.find(backupId).orElseThrow(() -> new NotFoundException("backup", backupId));
+            if (!m.instanceId().equals(i.id)) {
+                throw new InvalidSpecException("backupId", "belongs to another instance");
+            }
+            provider(i).backups().orElseThrow(() -> new UnsupportedCapabilityException("provider cannot restore"))
+                    .restore(i.id, m, store);
+        });
+        step(c, "FINALIZE", () -> finish(c, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
+    }
+
+    private void terminate(Context c) {
+        step(c, "BACKUP", () -> {
+            var i = instance(c);
+            Plan plan = plan(i.planId);
+            // nothing is lost: a plan with backups gets a final one before anything is removed
+            if (plan.backupPolicy().enabled() && i.nodeId != null && c.op.params.containsKey("hadRuntime")) {
+                BackupSupport support = provider(i).backups().orElseThrow(() -> new UnsupportedCapabilityException(
+                        "plan " + plan.id() + " requires a final backup but provider " + provider(i).kind() + " cannot back up"));
+                takeBackup(c, i, support, c.op.id);
+            }
+        });
+        step(c, "RUNTIME", () -> {
+            var i = instance(c);
+            if (i.nodeId != null) provider(i).terminate(i.id);
+        });
+        step(c, "DNS", () -> engine.dns.ifPresent(d -> d.delete(instance(c).hostname)));
+        step(c, "FINALIZE", () -> finish(c, InstanceState.TERMINATED, i -> { }, BerthEvent.Type.INSTANCE_TERMINATED));
+        notifyBestEffort(c, Notification.Type.INSTANCE_TERMINATED, false);
+        capacityFreed.run();
+    }
+
+    // ---- steps ------------------------------------------------------------------------------------------
+
+    private void place(Context c) {
+        engine.db.run(em -> {
+            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+            if (i.nodeId != null) {
+                return; // placed by an earlier attempt whose step record was lost
+            }
+            Plan plan = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+            // Lock every node row (in id order, so concurrent placements cannot deadlock): two workers racing for
+            // the last slot of a node serialise here, and the second sees the first one's instance.
+            List<NodeEntity> nodes = em.createQuery("select n from NodeEntity n order by n.id", NodeEntity.class)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+            List<NodeCandidate> candidates = new ArrayList<>();
+            for (NodeEntity n : nodes) {
+                if (!engine.providers.containsKey(n.providerKind)) continue;
+                candidates.add(Allocation.candidate(em, NodeService.toNode(n), i.tenantId));
+            }
+            var request = new PlacementRequest(i.id, i.tenantId, null, Allocation.demand(plan), plan.isolation(), Map.of());
+            PlacementDecision decision = engine.placement.place(request, candidates);
+            Instant now = engine.clock.instant();
+            if (decision.node().isPresent()) {
+                i.nodeId = decision.nodeId();
+                i.state = InstanceState.PROVISIONING.name();
+                i.stateReason = null;
+                i.updatedAt = now;
+                c.op.params.put("hadRuntime", "true");
+                persistParams(em, c.op);
+            } else {
+                String reason = decision.rejections().entrySet().stream()
+                        .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
+                boolean newlyQueued = !InstanceState.QUEUED.name().equals(i.state);
+                i.state = InstanceState.QUEUED.name();
+                i.stateReason = Engine.truncate("no node has room: " + reason);
+                i.updatedAt = now;
+                if (newlyQueued) {
+                    c.afterCommit.add(() -> engine.publish(BerthEvent.Type.INSTANCE_QUEUED, i, i.stateReason));
+                }
+                c.queued = true;
+            }
+        });
+        c.runAfterCommit();
+        if (c.queued) {
+            throw new Queued();
+        }
+    }
+
+    private void checkRoomForPlan(String instanceId, String planId) {
+        engine.db.run(em -> {
+            InstanceEntity i = em.find(InstanceEntity.class, instanceId);
+            NodeEntity n = em.find(NodeEntity.class, i.nodeId, LockModeType.PESSIMISTIC_WRITE);
+            Plan current = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+            Plan target = PlanService.toPlan(em.find(PlanEntity.class, planId));
+            var candidate = Allocation.candidate(em, NodeService.toNode(n), i.tenantId);
+            // the instance's current allocation is freed by the change, so compare against free + current
+            var free = candidate.free().plus(Allocation.demand(current));
+            var need = Allocation.demand(target);
+            if (need.cpuMillis() > free.cpuMillis() || need.memoryBytes() > free.memoryBytes() || need.diskBytes() > free.diskBytes()) {
+                throw new dev.berth.core.error.InsufficientCapacityException(
+                        "node " + n.id + " has no room for plan " + planId + " (free " + free + ", needs " + need + ")");
+            }
+        });
+    }
+
+    private void dnsUpsert(Context c) {
+        engine.dns.ifPresent(dns -> {
+            var i = instance(c);
+            NodeEntity n = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
+            if (n.publicAddress != null) {
+                dns.upsert(i.hostname, n.publicAddress);
+            }
+        });
+    }
+
+    private void awaitRunning(InstanceEntity i) {
+        RuntimeProvider p = provider(i);
+        long deadline = System.nanoTime() + engine.settings.readinessTimeout().toNanos();
+        RuntimeState last = null;
+        while (System.nanoTime() < deadline) {
+            last = p.status(i.id).state();
+            if (last == RuntimeState.RUNNING) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new BerthException("instance " + i.id + " not running after " + engine.settings.readinessTimeout()
+                + " (last observed " + last + ")", false);
+    }
+
+    private void backupIfSupported(Context c, String why) {
+        var i = instance(c);
+        provider(i).backups().ifPresent(support -> takeBackup(c, i, support, c.op.id));
+    }
+
+    private void takeBackup(Context c, InstanceEntity i, BackupSupport support, String backupId) {
+        var store = engine.backupStore.orElseThrow(() -> new UnsupportedCapabilityException("no backup store configured"));
+        BackupManifest m = support.backup(i.id, backupId, store);
+        engine.publish(BerthEvent.Type.BACKUP_COMPLETED, i, "backup " + m.backupId() + " (" + m.sizeBytes() + " bytes)");
+    }
+
+    /** Ends the operation successfully and moves the instance to {@code state} (null: unchanged). */
+    private void finish(Context c, InstanceState state, java.util.function.Consumer<InstanceEntity> change, BerthEvent.Type event) {
+        InstanceEntity after = engine.db.inTransaction(em -> {
+            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+            if (state != null && !state.name().equals(i.state)) {
+                Transitions.check(i, state, c.op.type);
+                i.state = state.name();
+            }
+            change.accept(i);
+            i.stateReason = null;
+            i.activeOperation = null;
+            i.updatedAt = engine.clock.instant();
+            OperationEntity o = em.find(OperationEntity.class, c.op.id);
+            o.status = OperationStatus.SUCCEEDED.name();
+            o.finishedAt = engine.clock.instant();
+            o.updatedAt = o.finishedAt;
+            return i;
+        });
+        if (event != null) {
+            engine.publish(event, after, null);
+        }
+    }
+
+    private void notifyBestEffort(Context c, Notification.Type type, boolean withCredentials) {
+        if (engine.notifier.isEmpty()) return;
+        var i = instance(c);
+        try {
+            String email = engine.db.read(em -> em.find(dev.berth.core.store.TenantEntity.class, i.tenantId)).email;
+            var credentials = withCredentials ? engine.secrets.load(i.id) : Map.<String, dev.berth.core.secret.SecretValue>of();
+            engine.notifier.get().send(new Notification(type, email, i.id,
+                    Map.of("url", "https://" + i.hostname, "app", i.appId, "version", i.appVersion), credentials));
+        } catch (RuntimeException e) {
+            // a message that cannot be sent never undoes a lifecycle change; it stays visible on the operation
+            log.warn("notification {} for instance {} failed: {}", type, i.id, e.getMessage());
+            engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError =
+                    Engine.truncate("notification " + type + " failed: " + e.getMessage()));
+        }
+    }
+
+    // ---- failure handling -------------------------------------------------------------------------------
+
+    private OperationQueue.Outcome failed(Context c, RuntimeException e) {
+        boolean retryable = !(e instanceof BerthException be) || be.retryable();
+        String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (retryable && c.op.attempts < engine.settings.maxAttempts()) {
+            Instant at = Instant.now().plus(engine.settings.retryDelay(c.op.attempts));
+            log.info("operation {} ({}) attempt {} failed at step {}, retrying at {}: {}", c.op.id, c.op.type, c.op.attempts, c.op.step, at, message);
+            engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError = message);
+            return new OperationQueue.Outcome.RetryAt(at);
+        }
+        log.warn("operation {} ({}) failed for good at step {}: {}", c.op.id, c.op.type, c.op.step, message);
+        try {
+            compensate(c);
+        } catch (RuntimeException ce) {
+            // compensation is itself idempotent; if it cannot finish now, retry the whole failure path later
+            log.warn("compensation of operation {} failed, retrying: {}", c.op.id, ce.getMessage());
+            engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError =
+                    Engine.truncate(message + " (compensation pending: " + ce.getMessage() + ")"));
+            return new OperationQueue.Outcome.RetryAt(Instant.now().plus(engine.settings.retryDelay(c.op.attempts)));
+        }
+        InstanceEntity after = engine.db.inTransaction(em -> {
+            OperationEntity o = em.find(OperationEntity.class, c.op.id);
+            o.status = OperationStatus.FAILED.name();
+            o.lastError = message;
+            o.finishedAt = engine.clock.instant();
+            o.updatedAt = o.finishedAt;
+            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+            i.activeOperation = null;
+            i.updatedAt = o.finishedAt;
+            if (failsInstance(OperationType.valueOf(c.op.type))) {
+                i.state = InstanceState.FAILED.name();
+                i.stateReason = Engine.truncate(c.op.type + " failed at step " + c.op.step + ": " + message);
+                i.nodeId = null; // compensation released the runtime resources, so the placement is released too
+            }
+            return i;
+        });
+        engine.publish(BerthEvent.Type.OPERATION_FAILED, after, c.op.type + " failed: " + message);
+        if (failsInstance(OperationType.valueOf(c.op.type))) {
+            capacityFreed.run();
+        }
+        return new OperationQueue.Outcome.Done();
+    }
+
+    /** Provision and terminate leave the instance FAILED; other commands leave it as it was. */
+    private static boolean failsInstance(OperationType type) {
+        return type == OperationType.PROVISION || type == OperationType.TERMINATE;
+    }
+
+    /** Undoes what a failed provision created, so that nothing is orphaned: runtime resources, DNS record. */
+    private void compensate(Context c) {
+        if (!OperationType.PROVISION.name().equals(c.op.type)) {
+            return;
+        }
+        InstanceEntity i = instance(c);
+        if (i.nodeId != null) {
+            provider(i).terminate(i.id);
+        }
+        engine.dns.ifPresent(d -> d.delete(i.hostname));
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    private void step(Context c, String name, Runnable body) {
+        if (c.done.contains(name)) {
+            return;
+        }
+        engine.stepListener.beforeStep(c.op.id, name);
+        c.op.step = name;
+        engine.db.run(em -> {
+            OperationEntity o = em.find(OperationEntity.class, c.op.id);
+            o.step = name;
+            o.updatedAt = engine.clock.instant();
+        });
+        body.run();
+        c.done.add(name);
+        if (OperationStatus.IN_PROGRESS.name().equals(currentStatus(c))) {
+            engine.db.run(em -> {
+                OperationEntity o = em.find(OperationEntity.class, c.op.id);
+                o.completedSteps = String.join(",", c.done);
+            });
+        }
+    }
+
+    private String currentStatus(Context c) {
+        return engine.db.read(em -> em.find(OperationEntity.class, c.op.id).status);
+    }
+
+    private InstanceEntity instance(Context c) {
+        return engine.db.read(em -> em.find(InstanceEntity.class, c.op.instanceId));
+    }
+
+    private RuntimeProvider provider(InstanceEntity i) {
+        if (i.nodeId == null) {
+            throw new BerthException("instance " + i.id + " is not placed on a node", false);
+        }
+        NodeEntity n = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
+        return engine.providerFor(n);
+    }
+
+    private Plan plan(String planId) {
+        return PlanService.toPlan(engine.db.read(em -> em.find(PlanEntity.class, planId)));
+    }
+
+    private ProvisionRequest request(InstanceEntity i, String version) {
+        AppTemplate app = engine.catalog.get(i.appId);
+        NodeEntity n = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
+        var ctx = new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, engine.settings.defaultTimezone());
+        var components = new TemplateResolver().resolve(app, version, ctx, engine.secrets.load(i.id));
+        return new ProvisionRequest(i.id, i.tenantId, i.slug, i.hostname, i.appId, version, components,
+                plan(i.planId).resources(), new NodeRef(n.id, n.target, n.labels),
+                Map.of("berth.tenant", i.tenantId, "berth.app", i.appId));
+    }
+
+    static List<InstanceSecrets.Spec> secretSpecs(AppTemplate app) {
+        return app.secrets().stream()
+                .map(s -> new InstanceSecrets.Spec(s.name(), s.length(), SecretAlphabet.valueOf(s.alphabet().name())))
+                .toList();
+    }
+
+    private static void persistParams(jakarta.persistence.EntityManager em, OperationEntity op) {
+        OperationEntity o = em.find(OperationEntity.class, op.id);
+        o.params = new java.util.TreeMap<>(op.params);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while waiting");
+        }
+    }
+
+    /** Per-run state of one operation. */
+    private static final class Context {
+        final OperationEntity op;
+        final Set<String> done;
+        final List<Runnable> afterCommit = new ArrayList<>();
+        boolean queued;
+
+        Context(OperationEntity op, Set<String> done) {
+            this.op = op;
+            this.done = done;
+        }
+
+        void runAfterCommit() {
+            afterCommit.forEach(Runnable::run);
+            afterCommit.clear();
+        }
+    }
+}

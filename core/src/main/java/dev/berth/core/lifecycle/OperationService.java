@@ -1,0 +1,30 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.operation.Operation;
+import dev.berth.core.store.OperationEntity;
+
+import java.util.List;
+
+/** Reads operations. Obtained from {@code Berth.operations()}. */
+public final class OperationService {
+
+    private final Engine engine;
+
+    OperationService(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** @throws NotFoundException if there is no such operation */
+    public Operation get(String operationId) {
+        OperationEntity e = engine.db.read(em -> em.find(OperationEntity.class, operationId));
+        if (e == null) throw new NotFoundException("operation", operationId);
+        return Engine.toOperation(e);
+    }
+
+    /** An instance's operations, oldest first: its history. */
+    public List<Operation> forInstance(String instanceId) {
+        return engine.db.read(em -> em.createQuery("select o from OperationEntity o where o.instanceId = :i order by o.createdAt, o.id", OperationEntity.class)
+                .setParameter("i", instanceId).getResultList().stream().map(Engine::toOperation).toList());
+    }
+}

@@ -1,0 +1,8 @@
+package dev.berth.core.operation;
+
+/** Where an operation stands. */
+public enum OperationStatus {
+    IN_PROGRESS,
+    SUCCEEDED,
+    FAILED
+}
