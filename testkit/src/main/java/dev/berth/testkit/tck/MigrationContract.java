@@ -1,0 +1,76 @@
+package dev.berth.testkit.tck;
+
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.provider.InstanceStatus;
+import dev.berth.core.provider.MigrationSupport;
+import dev.berth.core.provider.NodeRef;
+import dev.berth.core.provider.RuntimeState;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * TCK: moving an instance between two targets of the provider. Extend it only if the provider offers
+ * {@link dev.berth.core.provider.RuntimeProvider#migration()}; every test here fails when the capability is
+ * missing.
+ */
+public abstract class MigrationContract extends ProviderTckSupport {
+
+    /** A second target of the same provider, different from {@link #node()}. */
+    protected abstract NodeRef otherNode();
+
+    /** The provider declares the migration capability. */
+    @Test
+    public void capabilityDeclared() {
+        assertThat(provider().migration()).as("provider().migration()").isPresent();
+        assertThat(otherNode().target()).as("otherNode() must differ from node()").isNotEqualTo(node().target());
+    }
+
+    /** Migrate moves the instance to the other target, keeps its data and limits, and leaves one instance. */
+    @Test
+    public void migrateMovesInstanceAndKeepsData() {
+        String id = newInstanceId();
+        provisionRunning(id);
+        writeMarker(id, "before-migration");
+
+        InstanceStatus moved = migration().migrate(id, otherNode());
+
+        assertThat(moved.nodeTarget()).as("target returned by migrate").isEqualTo(otherNode().target());
+        InstanceStatus observed = awaitState(id, RuntimeState.RUNNING);
+        assertThat(observed.nodeTarget()).as("target read back").isEqualTo(otherNode().target());
+        assertThat(observed.appliedLimits()).isEqualTo(smallPlan());
+        assertThat(readMarker(id)).contains("before-migration");
+        assertThat(inventoryOf(id)).as("entries after migration (old copy removed)").hasSize(1);
+    }
+
+    /** Migrating to the target the instance already runs on does nothing. */
+    @Test
+    public void migrateToCurrentTargetChangesNothing() {
+        String id = newInstanceId();
+        provisionRunning(id);
+        writeMarker(id, "stay");
+
+        InstanceStatus same = migration().migrate(id, node());
+
+        assertThat(same.nodeTarget()).isEqualTo(node().target());
+        assertThat(awaitState(id, RuntimeState.RUNNING).nodeTarget()).isEqualTo(node().target());
+        assertThat(readMarker(id)).contains("stay");
+        assertThat(inventoryOf(id)).hasSize(1);
+    }
+
+    /** Migrating an id the runtime does not hold is a NotFoundException. */
+    @Test
+    public void migrateUnknownInstanceThrowsNotFound() {
+        String id = newInstanceId();
+
+        assertThatThrownBy(() -> migration().migrate(id, otherNode())).isInstanceOf(NotFoundException.class);
+        assertThat(inventoryOf(id)).isEmpty();
+    }
+
+    /** The provider's migration capability; fails the test when it is missing. */
+    protected final MigrationSupport migration() {
+        return provider().migration()
+                .orElseThrow(() -> new AssertionError("provider " + provider().kind() + " declares no migration capability"));
+    }
+}
