@@ -1,0 +1,145 @@
+package dev.berth.testkit.engine;
+
+import dev.berth.core.Berth;
+import dev.berth.core.instance.Instance;
+import dev.berth.core.instance.InstanceState;
+import dev.berth.core.instance.ProvisionCommand;
+import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.lifecycle.StepListener;
+import dev.berth.core.node.Capacity;
+import dev.berth.core.node.Node;
+import dev.berth.core.node.NodeStatus;
+import dev.berth.core.node.Overcommit;
+import dev.berth.core.operation.Operation;
+import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.plan.BackupPolicy;
+import dev.berth.core.plan.Plan;
+import dev.berth.core.plan.ResourceLimits;
+import dev.berth.core.secret.SecretCipher;
+import dev.berth.core.store.DatabaseSettings;
+import dev.berth.core.tenant.Tenant;
+import dev.berth.testkit.memory.InMemoryBackupStore;
+import dev.berth.testkit.memory.InMemoryDnsProvider;
+import dev.berth.testkit.memory.InMemoryNotifier;
+import dev.berth.testkit.memory.InMemoryProvider;
+import dev.berth.testkit.time.FakeClock;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Berth over an in-memory runtime, DNS, notifier and backup store, with a fake clock for the jobs and short
+ * worker intervals. Several harnesses may share one database (two "processes").
+ */
+final class EngineHarness implements AutoCloseable {
+
+    static final String KEYSET = SecretCipher.generateKeysetJson();
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    final DatabaseSettings database;
+    final InMemoryProvider provider;
+    final InMemoryDnsProvider dns;
+    final InMemoryNotifier notifier;
+    final InMemoryBackupStore backups;
+    final FakeClock clock;
+    final Berth berth;
+
+    private EngineHarness(DatabaseSettings database, InMemoryProvider provider, InMemoryDnsProvider dns,
+                          InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, String name,
+                          StepListener listener) {
+        this.database = database;
+        this.provider = provider;
+        this.dns = dns;
+        this.notifier = notifier;
+        this.backups = backups;
+        this.clock = clock;
+        this.berth = Berth.builder()
+                .database(database)
+                .encryptionKeyset(KEYSET)
+                .provider(provider)
+                .dns(dns)
+                .notifier(notifier)
+                .backupStore(backups)
+                .clock(clock)
+                .engine(settings(name))
+                .stepListener(listener)
+                .build()
+                .start();
+    }
+
+    /** A fresh harness on its own database. */
+    static EngineHarness create(DatabaseSettings database) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, InMemoryProvider.builder().clock(clock).build(), new InMemoryDnsProvider(),
+                new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, "worker-a", StepListener.NONE);
+    }
+
+    /** A second Berth process on the same database and the same runtime (a restart or a peer). */
+    EngineHarness peer(String name, StepListener listener) {
+        return new EngineHarness(database, provider, dns, notifier, backups, clock, name, listener);
+    }
+
+    /** Same as {@link #create} but with a step listener (to interrupt operations). */
+    static EngineHarness create(DatabaseSettings database, StepListener listener) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, InMemoryProvider.builder().clock(clock).build(), new InMemoryDnsProvider(),
+                new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, "worker-a", listener);
+    }
+
+    static EngineSettings settings(String name) {
+        return new EngineSettings(name, 4, Duration.ofMillis(100), Duration.ofMillis(200), 3,
+                Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(5), "apps.test", "UTC",
+                Set.of("n8n"), false, Duration.ofSeconds(1));
+    }
+
+    /** One node with room for about {@code slots} "small" instances and the plans the tests use. */
+    EngineHarness withNodeAndPlans(int slots) {
+        berth.nodes().register(new Node("node-1", InMemoryProvider.KIND, InMemoryProvider.DEFAULT_TARGET,
+                Map.of("region", "eu"), new Capacity(250L * slots, 256L * ResourceLimits.MIB * slots, 200L * ResourceLimits.GIB),
+                Overcommit.NONE, 0, "203.0.113.10", NodeStatus.ONLINE));
+        berth.plans().save(small());
+        berth.plans().save(large());
+        return this;
+    }
+
+    static Plan small() {
+        return new Plan("small", "Small", new ResourceLimits(250, 1000, 256 * ResourceLimits.MIB, 512 * ResourceLimits.MIB, ResourceLimits.GIB),
+                BackupPolicy.every(Duration.ofDays(1), Duration.ofDays(7)), null, Duration.ofDays(7), Duration.ofDays(30), Map.of());
+    }
+
+    static Plan large() {
+        return new Plan("large", "Large", new ResourceLimits(500, 2000, 512 * ResourceLimits.MIB, ResourceLimits.GIB, 2 * ResourceLimits.GIB),
+                BackupPolicy.every(Duration.ofDays(1), Duration.ofDays(7)), null, Duration.ofDays(7), Duration.ofDays(30), Map.of());
+    }
+
+    Tenant tenant() {
+        String ext = "cus-" + UUID.randomUUID();
+        return berth.tenants().create(ext, ext + "@example.com", "Customer " + ext);
+    }
+
+    Instance provision(Tenant t, String app) {
+        return berth.instances().provision(new ProvisionCommand(t.id(), app, "small", UUID.randomUUID().toString(), null));
+    }
+
+    Instance awaitState(String instanceId, InstanceState state) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> berth.instances().get(instanceId).state() == state);
+        return berth.instances().get(instanceId);
+    }
+
+    Operation awaitDone(String operationId) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> berth.operations().get(operationId).status() != OperationStatus.IN_PROGRESS);
+        return berth.operations().get(operationId);
+    }
+
+    @Override
+    public void close() {
+        berth.close();
+    }
+}
