@@ -35,7 +35,7 @@ public record EngineSettings(String schedulerName, int workerThreads, Duration p
         }
         if (workerThreads < 1) throw new InvalidSpecException("workerThreads", "must be at least 1");
         if (maxAttempts < 1) throw new InvalidSpecException("maxAttempts", "must be at least 1");
-        if (missedHeartbeats < 2) throw new InvalidSpecException("missedHeartbeats", "must be at least 2");
+        if (missedHeartbeats < 4) throw new InvalidSpecException("missedHeartbeats", "must be at least 4 (db-scheduler's minimum)");
         if (baseDomain == null || !baseDomain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
             throw new InvalidSpecException("baseDomain", "must be a lower-case DNS name");
         }

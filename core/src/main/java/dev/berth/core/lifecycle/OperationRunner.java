@@ -303,7 +303,9 @@ final class OperationRunner {
 
     private void takeBackup(Context c, InstanceEntity i, BackupSupport support, String backupId) {
         var store = engine.backupStore.orElseThrow(() -> new UnsupportedCapabilityException("no backup store configured"));
-        BackupManifest m = support.backup(i.id, backupId, store);
+        AppTemplate app = engine.catalog.get(i.appId);
+        BackupManifest m = support.backup(i.id, backupId,
+                new StampingBackupStore(store, i.appId, i.appVersion, app.encryptionKeySecret(), engine.clock));
         engine.publish(BerthEvent.Type.BACKUP_COMPLETED, i, "backup " + m.backupId() + " (" + m.sizeBytes() + " bytes)");
     }
 
@@ -422,16 +424,7 @@ final class OperationRunner {
         });
         body.run();
         c.done.add(name);
-        if (OperationStatus.IN_PROGRESS.name().equals(currentStatus(c))) {
-            engine.db.run(em -> {
-                OperationEntity o = em.find(OperationEntity.class, c.op.id);
-                o.completedSteps = String.join(",", c.done);
-            });
-        }
-    }
-
-    private String currentStatus(Context c) {
-        return engine.db.read(em -> em.find(OperationEntity.class, c.op.id).status);
+        engine.db.run(em -> em.find(OperationEntity.class, c.op.id).completedSteps = String.join(",", c.done));
     }
 
     private InstanceEntity instance(Context c) {

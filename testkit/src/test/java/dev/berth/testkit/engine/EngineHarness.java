@@ -1,6 +1,14 @@
 package dev.berth.testkit.engine;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import dev.berth.core.Berth;
+import dev.berth.core.BerthConfig;
+import dev.berth.core.BerthModule;
+import dev.berth.core.catalog.Catalog;
+import dev.berth.core.placement.LeastInstancesStrategy;
+import dev.berth.core.store.Database;
+import java.util.List;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
@@ -48,6 +56,7 @@ final class EngineHarness implements AutoCloseable {
     final InMemoryBackupStore backups;
     final FakeClock clock;
     final Berth berth;
+    private final Injector injector;
 
     private EngineHarness(DatabaseSettings database, InMemoryProvider provider, InMemoryDnsProvider dns,
                           InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, String name,
@@ -58,24 +67,18 @@ final class EngineHarness implements AutoCloseable {
         this.notifier = notifier;
         this.backups = backups;
         this.clock = clock;
-        this.berth = Berth.builder()
-                .database(database)
-                .encryptionKeyset(KEYSET)
-                .provider(provider)
-                .dns(dns)
-                .notifier(notifier)
-                .backupStore(backups)
-                .clock(clock)
-                .engine(settings(name))
-                .stepListener(listener)
-                .build()
-                .start();
+        // built through the Guice module (the path Guice hosts take), which also lets a test reach the
+        // database pool to simulate a crash
+        var config = new BerthConfig(database, KEYSET, List.of(provider), Catalog.builtin(), new LeastInstancesStrategy(),
+                dns, notifier, backups, clock, settings(name), listener);
+        this.injector = Guice.createInjector(new BerthModule(config));
+        this.berth = injector.getInstance(Berth.class).start();
     }
 
     /** A fresh harness on its own database. */
     static EngineHarness create(DatabaseSettings database) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().clock(clock).build(), new InMemoryDnsProvider(),
+        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
                 new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, "worker-a", StepListener.NONE);
     }
 
@@ -87,12 +90,12 @@ final class EngineHarness implements AutoCloseable {
     /** Same as {@link #create} but with a step listener (to interrupt operations). */
     static EngineHarness create(DatabaseSettings database, StepListener listener) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().clock(clock).build(), new InMemoryDnsProvider(),
+        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
                 new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, "worker-a", listener);
     }
 
     static EngineSettings settings(String name) {
-        return new EngineSettings(name, 4, Duration.ofMillis(100), Duration.ofMillis(200), 3,
+        return new EngineSettings(name, 4, Duration.ofMillis(100), Duration.ofMillis(200), 4,
                 Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(5), "apps.test", "UTC",
                 Set.of("n8n"), false, Duration.ofSeconds(1));
     }
@@ -138,8 +141,20 @@ final class EngineHarness implements AutoCloseable {
         return berth.operations().get(operationId);
     }
 
+    /**
+     * Simulates this process dying: its database pool is closed under it, so it can neither finish nor record
+     * anything, and its heartbeats stop. Its threads are cleaned up by {@link #close()} at the end of the test.
+     */
+    void crash() {
+        injector.getInstance(Database.class).close();
+    }
+
     @Override
     public void close() {
-        berth.close();
+        try {
+            berth.close();
+        } catch (RuntimeException e) {
+            // a crashed harness has no pool left to close
+        }
     }
 }

@@ -1,0 +1,437 @@
+package dev.berth.testkit.engine;
+
+import dev.berth.core.billing.BillingEvent;
+import dev.berth.core.billing.Entitlement;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.IllegalTransitionException;
+import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.instance.Instance;
+import dev.berth.core.instance.InstanceState;
+import dev.berth.core.instance.ProvisionCommand;
+import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.lifecycle.Reconciler;
+import dev.berth.core.notify.Notification;
+import dev.berth.core.operation.Operation;
+import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.provider.RuntimeState;
+import dev.berth.core.secret.SecretValue;
+import dev.berth.core.store.DatabaseSettings;
+import dev.berth.core.tenant.Tenant;
+import dev.berth.testkit.memory.InMemoryProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The lifecycle engine's behaviour over the in-memory runtime, run once on H2 ({@code EngineH2Test}) and once on
+ * PostgreSQL ({@code EnginePostgresIT}).
+ */
+abstract class EngineContract {
+
+    /** A fresh, empty database for one test. */
+    protected abstract DatabaseSettings freshDatabase();
+
+    EngineHarness h;
+    final List<EngineHarness> extra = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        h = EngineHarness.create(freshDatabase()).withNodeAndPlans(20);
+    }
+
+    @AfterEach
+    void stop() {
+        extra.forEach(EngineHarness::close);
+        h.close();
+    }
+
+    @Test
+    void provisionRunsEveryStepAndHandsOverCredentials() {
+        Tenant t = h.tenant();
+        Instance i = h.provision(t, "n8n");
+        assertThat(i.state()).isIn(InstanceState.PENDING, InstanceState.PROVISIONING, InstanceState.ACTIVE);
+
+        Instance active = h.awaitState(i.id(), InstanceState.ACTIVE);
+        assertThat(active.nodeId()).isEqualTo("node-1");
+        assertThat(active.hostname()).endsWith(".apps.test");
+        // limits read back from the runtime equal the plan's
+        assertThat(h.provider.status(i.id()).appliedLimits()).isEqualTo(EngineHarness.small().resources());
+        assertThat(h.dns.target(active.hostname())).contains("203.0.113.10");
+        // n8n's encryption key was generated, stored encrypted, and given to the runtime as a secret env value
+        Map<String, SecretValue> creds = h.berth.instances().credentials(i.id());
+        assertThat(creds).containsKey("N8N_ENCRYPTION_KEY");
+        var app = h.provider.lastRequest(i.id()).orElseThrow().components().get(0);
+        assertThat(app.secretEnv().get("N8N_ENCRYPTION_KEY")).isEqualTo(creds.get("N8N_ENCRYPTION_KEY"));
+        assertThat(app.env().get("N8N_HOST")).isEqualTo(active.hostname());
+        // the customer got the URL and the credentials
+        await(() -> !h.notifier.sent(Notification.Type.INSTANCE_READY).isEmpty());
+        Notification ready = h.notifier.sent(Notification.Type.INSTANCE_READY).get(0);
+        assertThat(ready.recipient()).isEqualTo(t.email());
+        assertThat(ready.values()).containsEntry("url", active.url());
+        assertThat(ready.credentials()).containsKey("N8N_ENCRYPTION_KEY");
+        Operation op = h.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(op.completedSteps()).containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");
+    }
+
+    @Test
+    void secretsAreGeneratedOnceAndNeverChange() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        SecretValue key = h.berth.instances().credentials(i.id()).get("N8N_ENCRYPTION_KEY");
+        h.awaitDone(h.berth.instances().suspend(i.id(), SuspensionReason.ADMIN).id());
+        h.awaitDone(h.berth.instances().resume(i.id()).id());
+        h.awaitDone(h.berth.instances().changePlan(i.id(), "large").id());
+        assertThat(h.berth.instances().credentials(i.id()).get("N8N_ENCRYPTION_KEY")).isEqualTo(key);
+    }
+
+    @Test
+    void suspendResumeChangePlanBackupRestoreAndTerminate() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "wordpress").id(), InstanceState.ACTIVE);
+        h.provider.writeData(i.id(), "marker", "before");
+
+        Operation suspend = h.awaitDone(h.berth.instances().suspend(i.id(), SuspensionReason.ADMIN).id());
+        assertThat(suspend.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.SUSPENDED);
+        assertThat(h.provider.status(i.id()).state()).isEqualTo(RuntimeState.STOPPED);
+
+        h.awaitDone(h.berth.instances().resume(i.id()).id());
+        assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.ACTIVE);
+        assertThat(h.provider.readData(i.id(), "marker")).contains("before");
+
+        h.awaitDone(h.berth.instances().changePlan(i.id(), "large").id());
+        assertThat(h.berth.instances().get(i.id()).planId()).isEqualTo("large");
+        assertThat(h.provider.status(i.id()).appliedLimits()).isEqualTo(EngineHarness.large().resources());
+
+        Operation backup = h.awaitDone(h.berth.instances().backup(i.id()).id());
+        assertThat(backup.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        String backupId = h.berth.instances().backups(i.id()).get(0).backupId();
+        h.provider.writeData(i.id(), "marker", "after");
+        assertThat(h.awaitDone(h.berth.instances().restore(i.id(), backupId).id()).status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(h.provider.readData(i.id(), "marker")).contains("before");
+
+        int backupsBefore = h.backups.list(i.id()).size();
+        Operation terminate = h.awaitDone(h.berth.instances().terminate(i.id()).id());
+        assertThat(terminate.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        Instance gone = h.berth.instances().get(i.id());
+        assertThat(gone.state()).isEqualTo(InstanceState.TERMINATED);
+        assertThat(h.provider.contains(i.id())).isFalse();
+        assertThat(h.dns.target(gone.hostname())).isEmpty();
+        // terminate took a final backup and kept it
+        assertThat(h.backups.list(i.id())).hasSize(backupsBefore + 1);
+    }
+
+    @Test
+    void hundredConcurrentDuplicateProvisionsYieldOneInstance() throws Exception {
+        Tenant t = h.tenant();
+        var cmd = new ProvisionCommand(t.id(), "ghost", "small", "order-4711", null);
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Instance>> results = new ArrayList<>();
+        try {
+            for (int k = 0; k < 100; k++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return h.berth.instances().provision(cmd);
+                }));
+            }
+            go.countDown();
+            Set<String> ids = ConcurrentHashMap.newKeySet();
+            for (Future<Instance> f : results) ids.add(f.get(60, TimeUnit.SECONDS).id());
+            assertThat(ids).hasSize(1);
+            String id = ids.iterator().next();
+            h.awaitState(id, InstanceState.ACTIVE);
+            assertThat(h.berth.instances().list(t.id())).hasSize(1);
+            assertThat(h.berth.operations().forInstance(id)).hasSize(1);
+            assertThat(h.provider.createCount(id)).isEqualTo(1);
+            assertThat(h.provider.resourcesCreated()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOperationInterruptedBetweenStepsResumesAfterRestartWithoutDuplicates() throws Exception {
+        h.close();
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // process A "dies" just before the READY step: the runtime resource exists, the operation is half done
+        h = EngineHarness.create(freshDatabase(), (op, step) -> {
+            if (step.equals("READY") && reached.getCount() > 0) {
+                reached.countDown();
+                awaitQuietly(release);
+                throw new IllegalStateException("process A is dead");
+            }
+        }).withNodeAndPlans(20);
+        Instance i = h.provision(h.tenant(), "n8n");
+        assertThat(reached.await(20, TimeUnit.SECONDS)).isTrue();
+        h.crash();
+        assertThat(h.provider.createCount(i.id())).isEqualTo(1);
+
+        // process B starts on the same database; db-scheduler sees A's heartbeats stop and hands the operation over
+        EngineHarness b = h.peer("worker-b", (op, step) -> { });
+        extra.add(b);
+        b.awaitState(i.id(), InstanceState.ACTIVE);
+        release.countDown();
+
+        Operation op = b.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(op.attempts()).isGreaterThanOrEqualTo(2);
+        assertThat(h.provider.createCount(i.id())).isEqualTo(1);
+        assertThat(h.provider.resourcesCreated()).isEqualTo(1);
+        assertThat(h.dns.records()).hasSize(1);
+    }
+
+    @Test
+    void aRuntimeCallThatTimesOutAfterDoingTheWorkIsRetriedWithoutDuplicates() {
+        h.provider.failNextAfterEffect(InMemoryProvider.Verb.PROVISION, 2, () -> new UnavailableException("read timed out"));
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        Operation op = h.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.attempts()).isEqualTo(3);
+        assertThat(h.provider.createCount(i.id())).isEqualTo(1);
+        assertThat(h.provider.calls(InMemoryProvider.Verb.PROVISION)).isEqualTo(3);
+    }
+
+    @Test
+    void aPermanentFailureIsCompensatedAndTheInstanceFailsWithTheReason() {
+        // the runtime created the containers, then rejected the spec: everything created must be removed
+        h.provider.failNextAfterEffect(InMemoryProvider.Verb.PROVISION, 1, () -> new InvalidSpecException("image", "manifest unknown"));
+        Instance i = h.provision(h.tenant(), "n8n");
+        Instance failed = h.awaitState(i.id(), InstanceState.FAILED);
+        assertThat(failed.stateReason()).contains("RUNTIME").contains("manifest unknown");
+        assertThat(failed.nodeId()).isNull();
+        assertThat(h.provider.contains(i.id())).isFalse();
+        assertThat(h.dns.records()).doesNotContainKey(failed.hostname());
+        Operation op = h.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.status()).isEqualTo(OperationStatus.FAILED);
+        assertThat(op.attempts()).isEqualTo(1);
+        assertThat(op.lastError()).contains("manifest unknown");
+        // a failed instance can still be terminated, and that is clean too
+        assertThat(h.awaitDone(h.berth.instances().terminate(i.id()).id()).status()).isEqualTo(OperationStatus.SUCCEEDED);
+    }
+
+    @Test
+    void retryableErrorsThatNeverClearBecomePermanentAfterMaxAttempts() {
+        h.provider.failAlways(InMemoryProvider.Verb.PROVISION, () -> new UnavailableException("docker daemon unreachable"));
+        Instance i = h.provision(h.tenant(), "n8n");
+        h.awaitState(i.id(), InstanceState.FAILED);
+        Operation op = h.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.attempts()).isEqualTo(4);
+        assertThat(op.lastError()).contains("docker daemon unreachable");
+        assertThat(h.provider.contains(i.id())).isFalse();
+    }
+
+    @Test
+    void anIllegalCommandIsRejectedAndChangesNothing() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        int operations = h.berth.operations().forInstance(i.id()).size();
+
+        assertThatThrownBy(() -> h.berth.instances().resume(i.id()))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("resume").hasMessageContaining("ACTIVE");
+        assertThatThrownBy(() -> h.berth.instances().changePlan(i.id(), "no-such-plan"))
+                .isInstanceOf(InvalidSpecException.class)
+                .satisfies(e -> assertThat(((InvalidSpecException) e).field()).isEqualTo("planId"));
+        assertThatThrownBy(() -> h.berth.instances().upgrade(i.id(), "latest"))
+                .isInstanceOf(InvalidSpecException.class);
+
+        Instance after = h.berth.instances().get(i.id());
+        assertThat(after).isEqualTo(i);
+        assertThat(h.berth.operations().forInstance(i.id())).hasSize(operations);
+    }
+
+    @Test
+    void aSecondCommandWhileOneIsInFlightIsAConflict() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        h.provider.delay(InMemoryProvider.Verb.SUSPEND, Duration.ofMillis(800));
+        Operation suspend = h.berth.instances().suspend(i.id(), SuspensionReason.ADMIN);
+        assertThatThrownBy(() -> h.berth.instances().backup(i.id()))
+                .isInstanceOf(ConflictException.class)
+                .satisfies(e -> assertThat(((ConflictException) e).retryable()).isTrue());
+        h.awaitDone(suspend.id());
+        assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.SUSPENDED);
+    }
+
+    @Test
+    void badProvisionInputNamesTheFieldAndCreatesNothing() {
+        Tenant t = h.tenant();
+        assertThatThrownBy(() -> h.berth.instances().provision(new ProvisionCommand(t.id(), "n8n", "nope", "k1", null)))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("planId"));
+        assertThatThrownBy(() -> h.berth.instances().provision(new ProvisionCommand(t.id(), "nope", "small", "k2", null)))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("appId"));
+        assertThatThrownBy(() -> h.berth.instances().provision(new ProvisionCommand(t.id(), "n8n", "small", "k3", "latest")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("appVersion"));
+        assertThatThrownBy(() -> new ProvisionCommand(t.id(), "n8n", "small", " ", null))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("idempotencyKey"));
+        assertThat(h.berth.instances().list(t.id())).isEmpty();
+    }
+
+    @Test
+    void whenNoNodeHasRoomTheInstanceIsQueuedAndPlacedWhenCapacityIsFreed() {
+        h.close();
+        h = EngineHarness.create(freshDatabase()).withNodeAndPlans(1);
+        Tenant t = h.tenant();
+        Instance first = h.awaitState(h.provision(t, "n8n").id(), InstanceState.ACTIVE);
+        Instance second = h.awaitState(h.provision(t, "n8n").id(), InstanceState.QUEUED);
+        assertThat(second.stateReason()).contains("node-1").contains("cpu");
+
+        h.awaitDone(h.berth.instances().terminate(first.id()).id());
+        Instance placed = h.awaitState(second.id(), InstanceState.ACTIVE);
+        assertThat(placed.nodeId()).isEqualTo("node-1");
+    }
+
+    @Test
+    void gracePeriodThenSuspensionThenTerminationWithBackupUnderAFakeClock() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        h.provider.writeData(i.id(), "workflows", "42");
+
+        assertThat(h.berth.billing().apply(new BillingEvent("evt_1", i.id(), Entitlement.GRACE, null, h.clock.instant()))).isTrue();
+        assertThat(h.berth.billing().apply(new BillingEvent("evt_1", i.id(), Entitlement.GRACE, null, h.clock.instant()))).isFalse();
+        h.clock.advance(Duration.ofDays(6));
+        assertThat(h.berth.jobs().enforceEntitlements()).isEmpty();
+        assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.ACTIVE);
+
+        h.clock.advance(Duration.ofDays(1).plusMinutes(1)); // grace (7 days) has passed
+        List<String> started = h.berth.jobs().enforceEntitlements();
+        assertThat(started).hasSize(1);
+        h.awaitDone(started.get(0));
+        Instance suspended = h.berth.instances().get(i.id());
+        assertThat(suspended.state()).isEqualTo(InstanceState.SUSPENDED);
+        assertThat(suspended.suspensionReason()).isEqualTo(SuspensionReason.BILLING);
+
+        h.berth.billing().apply(new BillingEvent("evt_2", i.id(), Entitlement.ENDED, null, h.clock.instant()));
+        h.clock.advance(Duration.ofDays(29));
+        assertThat(h.berth.jobs().enforceEntitlements()).isEmpty();
+        h.clock.advance(Duration.ofDays(1).plusMinutes(1)); // retention (30 days) has passed
+        started = h.berth.jobs().enforceEntitlements();
+        assertThat(started).hasSize(1);
+        h.awaitDone(started.get(0));
+
+        assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.TERMINATED);
+        assertThat(h.provider.contains(i.id())).isFalse();
+        var finalBackups = h.backups.list(i.id());
+        assertThat(finalBackups).hasSize(1);
+        assertThat(finalBackups.get(0).encryptionKeyRef()).isEqualTo("N8N_ENCRYPTION_KEY");
+    }
+
+    @Test
+    void paymentRecoveredResumesABillingSuspensionButNotAnAdminOne() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        h.berth.billing().apply(new BillingEvent("e1", i.id(), Entitlement.SUSPENDED, null, h.clock.instant()));
+        h.awaitState(i.id(), InstanceState.SUSPENDED);
+        h.clock.advance(Duration.ofMinutes(1));
+        // an older event delivered late does not override the newer state
+        h.berth.billing().apply(new BillingEvent("e0", i.id(), Entitlement.ACTIVE, null, h.clock.instant().minus(Duration.ofHours(1))));
+        assertThat(h.berth.instances().get(i.id()).entitlement()).isEqualTo(Entitlement.SUSPENDED);
+        h.berth.billing().apply(new BillingEvent("e2", i.id(), Entitlement.ACTIVE, "large", h.clock.instant()));
+        h.awaitState(i.id(), InstanceState.ACTIVE);
+        // the plan change in the same event is picked up by the enforcement job once the resume is done
+        await(() -> h.berth.instances().get(i.id()).activeOperationId() == null);
+        h.berth.jobs().enforceEntitlements();
+
+        Instance j = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        h.awaitDone(h.berth.instances().suspend(j.id(), SuspensionReason.ADMIN).id());
+        h.berth.billing().apply(new BillingEvent("e3", j.id(), Entitlement.ACTIVE, null, h.clock.instant().plusSeconds(1)));
+        assertThat(h.berth.jobs().enforceEntitlements()).isEmpty();
+        assertThat(h.berth.instances().get(j.id()).state()).isEqualTo(InstanceState.SUSPENDED);
+    }
+
+    @Test
+    void twoBerthProcessesOnOneDatabaseNeverRunAnOperationTwice() {
+        EngineHarness b = h.peer("worker-b", (op, step) -> { });
+        extra.add(b);
+        h.provider.delay(InMemoryProvider.Verb.PROVISION, Duration.ofMillis(20));
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            EngineHarness via = k % 2 == 0 ? h : b;
+            ids.add(via.provision(h.tenant(), "n8n").id());
+        }
+        for (String id : ids) h.awaitState(id, InstanceState.ACTIVE);
+        assertThat(h.provider.calls(InMemoryProvider.Verb.PROVISION)).isEqualTo(20);
+        for (String id : ids) assertThat(h.provider.createCount(id)).isEqualTo(1);
+    }
+
+    @Test
+    void reconcilerRepairsStateDriftAndReportsMissingAndOrphans() {
+        Instance a = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        Instance b = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        h.provider.suspend(a.id());           // someone stopped it behind Berth's back
+        h.provider.terminate(b.id());         // the runtime lost it
+        var orphan = h.provider.lastRequest(a.id()).orElseThrow();
+        h.provider.provision(new dev.berth.core.provider.ProvisionRequest("stray-1", orphan.tenantId(), "stray", "stray.apps.test",
+                orphan.appId(), orphan.appVersion(), orphan.components(), orphan.resources(), orphan.node(), Map.of()));
+
+        List<Reconciler.Drift> drifts = h.berth.reconciler().reconcile();
+
+        assertThat(drifts).anySatisfy(d -> {
+            assertThat(d.instanceId()).isEqualTo(a.id());
+            assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.STATE);
+            assertThat(d.repaired()).isTrue();
+        });
+        assertThat(h.provider.status(a.id()).state()).isEqualTo(RuntimeState.RUNNING);
+        assertThat(drifts).anySatisfy(d -> {
+            assertThat(d.instanceId()).isEqualTo(b.id());
+            assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.MISSING);
+        });
+        assertThat(drifts).anySatisfy(d -> {
+            assertThat(d.instanceId()).isEqualTo("stray-1");
+            assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.ORPHAN);
+        });
+        assertThat(h.provider.contains("stray-1")).isTrue(); // reported, never deleted
+    }
+
+    @Test
+    void noGeneratedSecretReachesTheLogsOrAnyToString() throws Exception {
+        List<String> secrets = Collections.synchronizedList(new ArrayList<>());
+        Instance i = h.awaitState(h.provision(h.tenant(), "ghost").id(), InstanceState.ACTIVE);
+        String request = h.provider.lastRequest(i.id()).orElseThrow().toString();
+        h.provider.failNext(InMemoryProvider.Verb.SUSPEND, 1, () -> new UnavailableException("flaky"));
+        h.awaitDone(h.berth.instances().suspend(i.id(), SuspensionReason.ADMIN).id());
+        h.awaitDone(h.berth.instances().terminate(i.id()).id());
+        h.berth.instances().credentials(i.id()).values().forEach(v -> secrets.add(v.reveal()));
+        assertThat(secrets).isNotEmpty();
+
+        List<String> printed = new ArrayList<>();
+        h.berth.operations().forInstance(i.id()).forEach(o -> printed.add(o.toString()));
+        h.notifier.sent().forEach(n -> printed.add(n.toString()));
+        printed.add(request);
+        Path log = Path.of("target/test-logs/berth-tests.log");
+        assertThat(log).exists();
+        printed.add(Files.readString(log));
+        for (String secret : secrets) {
+            for (String text : printed) {
+                assertThat(text).doesNotContain(secret);
+            }
+        }
+    }
+
+    static void await(java.util.concurrent.Callable<Boolean> condition) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(condition);
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
