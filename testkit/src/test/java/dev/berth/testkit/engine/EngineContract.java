@@ -423,6 +423,51 @@ abstract class EngineContract {
         }
     }
 
+    @Test
+    void periodicBackupsFollowThePlanAndOldOnesArePruned() {
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        List<String> started = h.berth.jobs().runDueBackups();
+        assertThat(started).hasSize(1);
+        h.awaitDone(started.get(0));
+        h.clock.advance(Duration.ofHours(1));
+        assertThat(h.berth.jobs().runDueBackups()).as("not due within the daily interval").isEmpty();
+        h.clock.advance(Duration.ofDays(1));
+        h.awaitDone(h.berth.jobs().runDueBackups().get(0));
+        assertThat(h.backups.list(i.id())).hasSize(2);
+        h.clock.advance(Duration.ofDays(8)); // the first backup is now past the 7-day retention
+        h.awaitDone(h.berth.jobs().runDueBackups().get(0));
+        var kept = h.backups.list(i.id());
+        assertThat(kept).hasSize(2);
+        assertThat(kept.get(0).createdAt()).isEqualTo(h.clock.instant());
+    }
+
+    @Test
+    void healthChecksRaiseAnEventForInstancesThatAreNotRunning() {
+        List<dev.berth.core.events.BerthEvent> events = Collections.synchronizedList(new ArrayList<>());
+        h.berth.onEvent(events::add);
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        assertThat(h.berth.jobs().checkHealth()).isEmpty();
+        h.provider.suspend(i.id());
+        assertThat(h.berth.jobs().checkHealth()).containsExactly(i.id());
+        assertThat(events).extracting(dev.berth.core.events.BerthEvent::type)
+                .contains(dev.berth.core.events.BerthEvent.Type.INSTANCE_PROVISIONED,
+                        dev.berth.core.events.BerthEvent.Type.HEALTH_CHECK_FAILED);
+    }
+
+    @Test
+    void n8nNeedsTheOperatorsLicenceAcknowledgement() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), EngineHarness.settings("no-ack").withLicenceAcknowledgements(Set.of()))
+                .withNodeAndPlans(2);
+        Tenant t = h.tenant();
+        assertThatThrownBy(() -> h.provision(t, "n8n"))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("licenceAcknowledgements"))
+                .hasMessageContaining("n8n");
+        assertThat(h.berth.instances().list(t.id())).isEmpty();
+        // apps without such terms are offered as usual
+        assertThat(h.awaitState(h.provision(t, "ghost").id(), InstanceState.ACTIVE).appId()).isEqualTo("ghost");
+    }
+
     static void await(java.util.concurrent.Callable<Boolean> condition) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(condition);
     }

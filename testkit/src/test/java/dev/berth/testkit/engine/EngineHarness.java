@@ -59,7 +59,7 @@ final class EngineHarness implements AutoCloseable {
     private final Injector injector;
 
     private EngineHarness(DatabaseSettings database, InMemoryProvider provider, InMemoryDnsProvider dns,
-                          InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, String name,
+                          InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, EngineSettings settings,
                           StepListener listener) {
         this.database = database;
         this.provider = provider;
@@ -70,7 +70,7 @@ final class EngineHarness implements AutoCloseable {
         // built through the Guice module (the path Guice hosts take), which also lets a test reach the
         // database pool to simulate a crash
         var config = new BerthConfig(database, KEYSET, List.of(provider), Catalog.builtin(), new LeastInstancesStrategy(),
-                dns, notifier, backups, clock, settings(name), listener);
+                dns, notifier, backups, clock, settings, listener);
         this.injector = Guice.createInjector(new BerthModule(config));
         this.berth = injector.getInstance(Berth.class).start();
     }
@@ -79,19 +79,26 @@ final class EngineHarness implements AutoCloseable {
     static EngineHarness create(DatabaseSettings database) {
         FakeClock clock = new FakeClock(T0);
         return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
-                new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, "worker-a", StepListener.NONE);
+                new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), StepListener.NONE);
+    }
+
+    /** A fresh harness with its own engine settings. */
+    static EngineHarness create(DatabaseSettings database, EngineSettings settings) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
+                new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings, StepListener.NONE);
     }
 
     /** A second Berth process on the same database and the same runtime (a restart or a peer). */
     EngineHarness peer(String name, StepListener listener) {
-        return new EngineHarness(database, provider, dns, notifier, backups, clock, name, listener);
+        return new EngineHarness(database, provider, dns, notifier, backups, clock, settings(name), listener);
     }
 
     /** Same as {@link #create} but with a step listener (to interrupt operations). */
     static EngineHarness create(DatabaseSettings database, StepListener listener) {
         FakeClock clock = new FakeClock(T0);
         return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
-                new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, "worker-a", listener);
+                new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), listener);
     }
 
     static EngineSettings settings(String name) {
