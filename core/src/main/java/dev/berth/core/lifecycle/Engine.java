@@ -3,7 +3,6 @@ package dev.berth.core.lifecycle;
 import dev.berth.core.backup.BackupStore;
 import dev.berth.core.catalog.Catalog;
 import dev.berth.core.dns.DnsProvider;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.events.EventBus;
@@ -95,9 +94,5 @@ final class Engine {
     static String truncate(String s) {
         if (s == null) return null;
         return s.length() <= 1900 ? s : s.substring(0, 1900) + "…";
-    }
-
-    static void require(boolean ok, String field, String problem) {
-        if (!ok) throw new InvalidSpecException(field, problem);
     }
 }

@@ -60,7 +60,7 @@ public final class InstanceService {
      */
     public Instance provision(ProvisionCommand cmd) {
         var existing = findByKey(cmd.tenantId(), cmd.idempotencyKey());
-        if (existing != null) return existing;
+        if (existing != null) return sameRequest(existing, cmd);
         AppTemplate app = engine.catalog.find(cmd.appId())
                 .orElseThrow(() -> new InvalidSpecException("appId", "unknown app '" + cmd.appId() + "'"));
         engine.catalog.requireOfferable(app.id(), engine.settings.licenceAcknowledgements());
@@ -101,7 +101,7 @@ public final class InstanceService {
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 var winner = findByKey(cmd.tenantId(), cmd.idempotencyKey());
-                if (winner != null) return winner;
+                if (winner != null) return sameRequest(winner, cmd);
             }
             throw e;
         }
@@ -273,6 +273,16 @@ public final class InstanceService {
                         "select i from InstanceEntity i where i.tenantId = :t and i.idempotencyKey = :k", InstanceEntity.class)
                 .setParameter("t", tenantId).setParameter("k", key).getResultStream().findFirst()
                 .map(Engine::toInstance).orElse(null));
+    }
+
+    /** A reused key must carry the same request; a different one is a client bug, not a retry. */
+    private static Instance sameRequest(Instance existing, ProvisionCommand cmd) {
+        if (!existing.appId().equals(cmd.appId()) || !existing.planId().equals(cmd.planId())
+                || (cmd.appVersion() != null && !existing.appVersion().equals(cmd.appVersion()))) {
+            throw new dev.berth.core.error.AlreadyExistsException("idempotency key '" + cmd.idempotencyKey()
+                    + "' was already used for instance " + existing.id() + " with a different app, plan or version");
+        }
+        return existing;
     }
 
     private static String newSlug() {

@@ -88,11 +88,6 @@ final class OperationQueue implements AutoCloseable {
         scheduler.scheduleIfNotExists(task.instance(operationId), Instant.now());
     }
 
-    /** True when db-scheduler holds an execution for the operation. */
-    boolean scheduled(String operationId) {
-        return scheduler.getScheduledExecution(task.instance(operationId)).isPresent();
-    }
-
     @Override
     public void close() {
         scheduler.stop();

@@ -152,7 +152,7 @@ final class OperationRunner {
 
     private void upgrade(Context c) {
         String version = c.op.params.get("version");
-        step(c, "BACKUP", () -> backupIfSupported(c, "pre-upgrade"));
+        step(c, "BACKUP", () -> backupIfSupported(c));
         step(c, "RUNTIME", () -> {
             var i = instance(c);
             provider(i).upgrade(request(i, version));
@@ -296,7 +296,7 @@ final class OperationRunner {
                 + " (last observed " + last + ")", false);
     }
 
-    private void backupIfSupported(Context c, String why) {
+    private void backupIfSupported(Context c) {
         var i = instance(c);
         provider(i).backups().ifPresent(support -> takeBackup(c, i, support, c.op.id));
     }

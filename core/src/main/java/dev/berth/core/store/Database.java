@@ -127,7 +127,7 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    /** Runs a read-only query outside any write transaction. */
+    /** Runs a query; a transaction of its own, so reads see one consistent snapshot. */
     public <T> T read(Function<EntityManager, T> work) {
         return inTransaction(work);
     }

@@ -282,6 +282,12 @@ abstract class EngineContract {
         assertThatThrownBy(() -> new ProvisionCommand(t.id(), "n8n", "small", " ", null))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("idempotencyKey"));
         assertThat(h.berth.instances().list(t.id())).isEmpty();
+
+        Instance first = h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "k4", null));
+        assertThat(h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "k4", null)).id()).isEqualTo(first.id());
+        assertThatThrownBy(() -> h.berth.instances().provision(new ProvisionCommand(t.id(), "wordpress", "small", "k4", null)))
+                .isInstanceOf(dev.berth.core.error.AlreadyExistsException.class).hasMessageContaining("k4");
+        assertThat(h.berth.instances().list(t.id())).hasSize(1);
     }
 
     @Test
