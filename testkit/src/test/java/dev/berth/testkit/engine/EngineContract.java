@@ -305,6 +305,35 @@ abstract class EngineContract {
     }
 
     @Test
+    void twoPlacementsRacingForTheLastSlotCannotBothSucceed() throws Exception {
+        h.close();
+        h = EngineHarness.create(freshDatabase()).withNodeAndPlans(1);
+        Tenant t = h.tenant();
+        // both operations reach PLACE at the same moment on two workers
+        h.provider.delay(InMemoryProvider.Verb.PROVISION, Duration.ofMillis(300));
+        Instance a = h.provision(t, "ghost");
+        Instance b = h.provision(t, "ghost");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                Set.of(h.berth.instances().get(a.id()).state(), h.berth.instances().get(b.id()).state())
+                        .equals(Set.of(InstanceState.ACTIVE, InstanceState.QUEUED)));
+        assertThat(h.provider.resourcesCreated()).isEqualTo(1);
+    }
+
+    @Test
+    void aDrainingNodeTakesNothingNewAndCannotBeDeregisteredWhileInstancesLive() {
+        Instance a = h.awaitState(h.provision(h.tenant(), "ghost").id(), InstanceState.ACTIVE);
+        h.berth.nodes().setStatus("node-1", dev.berth.core.node.NodeStatus.DRAINING);
+        Instance queued = h.awaitState(h.provision(h.tenant(), "ghost").id(), InstanceState.QUEUED);
+        assertThat(queued.stateReason()).contains("node-1: node is DRAINING");
+        assertThat(h.berth.instances().get(a.id()).state()).isEqualTo(InstanceState.ACTIVE);
+        assertThatThrownBy(() -> h.berth.nodes().deregister("node-1"))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("node-1");
+        // back online: the queue drains by itself
+        h.berth.nodes().setStatus("node-1", dev.berth.core.node.NodeStatus.ONLINE);
+        h.awaitState(queued.id(), InstanceState.ACTIVE);
+    }
+
+    @Test
     void gracePeriodThenSuspensionThenTerminationWithBackupUnderAFakeClock() {
         Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
         h.provider.writeData(i.id(), "workflows", "42");
