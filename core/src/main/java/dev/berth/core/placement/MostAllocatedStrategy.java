@@ -1,0 +1,41 @@
+package dev.berth.core.placement;
+
+import dev.berth.core.node.Capacity;
+
+/**
+ * "bin-pack": kube-scheduler's MostAllocated. Score = mean over CPU and memory of
+ * {@code min(allocated-after-placement, allocatable) / allocatable × 100}, so the fullest node that still fits wins,
+ * leaving other nodes empty (cheaper to scale down, room for large instances). A resource with nothing allocatable
+ * scores 0, as in kube-scheduler. Disk only constrains, through {@link NodeFilters}.
+ */
+public final class MostAllocatedStrategy extends ScoringStrategy {
+
+    /** Without anti-affinity. */
+    public MostAllocatedStrategy() {
+        this(false);
+    }
+
+    /** @param antiAffinity see {@link ScoringStrategy} */
+    public MostAllocatedStrategy(boolean antiAffinity) {
+        super(antiAffinity);
+    }
+
+    @Override
+    public String name() {
+        return "bin-pack";
+    }
+
+    @Override
+    public double score(PlacementRequest request, NodeCandidate candidate) {
+        Capacity alloc = candidate.node().allocatable();
+        Capacity used = after(request, candidate);
+        return (usedScore(used.cpuMillis(), alloc.cpuMillis()) + usedScore(used.memoryBytes(), alloc.memoryBytes())) / 2;
+    }
+
+    private static double usedScore(long used, long allocatable) {
+        if (allocatable <= 0) {
+            return 0;
+        }
+        return (double) Math.min(used, allocatable) * 100 / allocatable;
+    }
+}
