@@ -105,6 +105,11 @@ public final class Berth implements AutoCloseable {
         return lifecycle.reconciler();
     }
 
+    /** Capacity checks: can a plan be placed now, where, and how many more fit. */
+    public dev.berth.core.lifecycle.CapacityService capacity() {
+        return lifecycle.capacity();
+    }
+
     /** Registers a listener for instance events; close the handle to unregister. */
     public AutoCloseable onEvent(BerthEventListener listener) {
         return events.subscribe(listener);

@@ -29,6 +29,7 @@ public final class Lifecycle implements AutoCloseable {
     private final BillingService billing;
     private final LifecycleJobs jobs;
     private final Reconciler reconciler;
+    private final CapacityService capacity;
 
     public Lifecycle(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
                      Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
@@ -44,6 +45,7 @@ public final class Lifecycle implements AutoCloseable {
         this.billing = new BillingService(engine, instances, submit);
         this.jobs = new LifecycleJobs(engine, instances, billing, submit);
         this.reconciler = new Reconciler(engine);
+        this.capacity = new CapacityService(engine);
         OperationRunner runner = new OperationRunner(engine, jobs::placeQueued);
         List<com.github.kagkarlsson.scheduler.task.helper.RecurringTask<Void>> recurring = new ArrayList<>();
         if (settings.recurringJobs()) {
@@ -82,6 +84,10 @@ public final class Lifecycle implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    public CapacityService capacity() {
+        return capacity;
     }
 
     @Override

@@ -334,6 +334,25 @@ abstract class EngineContract {
     }
 
     @Test
+    void theCapacityCheckAgreesWithRealPlacements() {
+        h.close();
+        h = EngineHarness.create(freshDatabase()).withNodeAndPlans(3);
+        Tenant t = h.tenant();
+        var before = h.berth.capacity().check("small", t.id());
+        assertThat(before.placeableNow()).isTrue();
+        assertThat(before.node()).isEqualTo("node-1");
+        assertThat(before.moreThatFit()).isEqualTo(3);
+        for (int k = 0; k < 3; k++) h.awaitState(h.provision(t, "ghost").id(), InstanceState.ACTIVE);
+        var full = h.berth.capacity().check("small", t.id());
+        assertThat(full.placeableNow()).isFalse();
+        assertThat(full.moreThatFit()).isZero();
+        assertThat(full.rejections().get("node-1")).startsWith("cpu");
+        assertThat(h.awaitState(h.provision(t, "ghost").id(), InstanceState.QUEUED).stateReason()).contains("node-1: cpu");
+        assertThatThrownBy(() -> h.berth.capacity().check("nope", t.id()))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("planId"));
+    }
+
+    @Test
     void gracePeriodThenSuspensionThenTerminationWithBackupUnderAFakeClock() {
         Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
         h.provider.writeData(i.id(), "workflows", "42");
