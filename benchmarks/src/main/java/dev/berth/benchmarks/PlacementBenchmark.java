@@ -4,7 +4,7 @@ import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
-import dev.berth.core.placement.LeastInstancesStrategy;
+import dev.berth.core.placement.PlacementStrategies;
 import dev.berth.core.placement.NodeCandidate;
 import dev.berth.core.placement.NodeFilters;
 import dev.berth.core.placement.PlacementDecision;
@@ -73,22 +73,16 @@ public class PlacementBenchmark {
     @Param({"10000", "100000"})
     public int instances;
 
-    @Param({"least-instances"})
+    @Param({"least-instances", "spread", "bin-pack", "balanced"})
     public String strategy;
 
     private PlacementStrategy placement;
     private PlacementRequest request;
     private List<NodeCandidate> candidates;
 
-    /** Strategy by configuration name. */
+    /** Strategy by configuration name, exactly as an operator configures it. */
     static PlacementStrategy strategy(String name) {
-        return switch (name) {
-            case "least-instances" -> new LeastInstancesStrategy();
-            // Other strategies (being written in parallel) go here, e.g.
-            //   case "bin-pack" -> new BinPackStrategy();
-            // and their names into the @Param of `strategy` above.
-            default -> throw new IllegalArgumentException("unknown placement strategy: " + name);
-        };
+        return PlacementStrategies.byName(name);
     }
 
     @Setup(Level.Trial)
