@@ -36,8 +36,11 @@ final class Allocation {
                 .setParameter("n", node.id()).getResultList();
         Capacity used = Capacity.ZERO;
         int tenantCount = 0;
+        // many instances share few plans: map each plan once rather than once per instance
+        java.util.Map<String, Capacity> demandByPlan = new java.util.HashMap<>();
         for (InstanceEntity i : placed) {
-            used = used.plus(demand(PlanService.toPlan(em.find(PlanEntity.class, i.planId))));
+            used = used.plus(demandByPlan.computeIfAbsent(i.planId,
+                    id -> demand(PlanService.toPlan(em.find(PlanEntity.class, id)))));
             if (i.tenantId.equals(tenantId)) tenantCount++;
         }
         return new NodeCandidate(node, used, placed.size(), tenantCount);
