@@ -110,6 +110,14 @@ public final class Berth implements AutoCloseable {
         return lifecycle.capacity();
     }
 
+    /**
+     * Berth's pooled data source, for modules that keep their own tables next to Berth's (a billing gateway's
+     * event log, for example) under their own Flyway history. Do not close it; {@link #close()} does.
+     */
+    public javax.sql.DataSource dataSource() {
+        return db.dataSource();
+    }
+
     /** Registers a listener for instance events; close the handle to unregister. */
     public AutoCloseable onEvent(BerthEventListener listener) {
         return events.subscribe(listener);
