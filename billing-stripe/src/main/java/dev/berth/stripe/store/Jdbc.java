@@ -1,0 +1,80 @@
+package dev.berth.stripe.store;
+
+import dev.berth.core.error.UnavailableException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The few JDBC calls the module's tables need (short statements on Berth's pool; no ORM for three tables).
+ * A database failure becomes a retryable {@link UnavailableException}, except unique violations, which callers
+ * test with {@code Database.isUniqueViolation}.
+ */
+final class Jdbc {
+
+    /** Maps one row. */
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+
+    Jdbc(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+             ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(row.map(rs));
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int k = 0; k < args.length; k++) {
+            Object a = args[k];
+            // timestamps travel as UTC instants; both H2 and PostgreSQL map Timestamp to "timestamp with time zone"
+            ps.setObject(k + 1, a instanceof Instant i ? Timestamp.from(i) : a);
+        }
+        return ps;
+    }
+
+    private static RuntimeException failure(SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+            return new DuplicateKeyException(e);
+        }
+        return new UnavailableException("database error in the Stripe module: " + e.getMessage(), e);
+    }
+
+    /** A unique-key violation: the row already exists. */
+    static final class DuplicateKeyException extends RuntimeException {
+        DuplicateKeyException(SQLException cause) {
+            super("duplicate key", cause);
+        }
+    }
+}
