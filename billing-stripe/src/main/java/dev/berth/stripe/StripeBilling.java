@@ -59,7 +59,7 @@ public final class StripeBilling implements BillingGateway {
         this.subscriptions = new SubscriptionStore(ds);
         this.sync = new SubscriptionSync(stripe, berth, subscriptions, clock);
         this.checkout = new CheckoutService(stripe, berth, subscriptions);
-        this.reconciliation = new Reconciliation(stripe, sync, subscriptions, clock);
+        this.reconciliation = new Reconciliation(stripe, sync, subscriptions);
         EventProcessor processor = new EventProcessor(events, sync, settings, clock);
         List<RecurringTask<Void>> recurring = new ArrayList<>();
         recurring.add(EventQueue.recurring("stripe-sweep", settings.sweepAfter(), this::sweep));

@@ -10,11 +10,11 @@ import dev.berth.stripe.store.SubscriptionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Catches missed or failed webhooks: lists every subscription in Stripe (all statuses), and for each one created
@@ -29,13 +29,11 @@ public final class Reconciliation {
     private final StripeClient stripe;
     private final SubscriptionSync sync;
     private final SubscriptionStore links;
-    private final Clock clock;
 
-    public Reconciliation(StripeClient stripe, SubscriptionSync sync, SubscriptionStore links, Clock clock) {
+    public Reconciliation(StripeClient stripe, SubscriptionSync sync, SubscriptionStore links) {
         this.stripe = stripe;
         this.sync = sync;
         this.links = links;
-        this.clock = clock;
     }
 
     public ReconciliationReport run() {
@@ -72,7 +70,8 @@ public final class Reconciliation {
     private boolean check(Subscription sub, List<String> failures) {
         try {
             if (!sync.differs(sub)) return false;
-            var outcome = sync.converge(sub, "stripe-reconcile:" + sub.getId() + ":" + clock.instant().toEpochMilli());
+            // a correction is a new fact for Berth: a fresh id, so it is never mistaken for a replay of an earlier one
+            var outcome = sync.converge(sub, "stripe-reconcile:" + sub.getId() + ":" + UUID.randomUUID());
             log.info("Stripe reconciliation corrected subscription {}: {}", sub.getId(), outcome);
             return true;
         } catch (RuntimeException e) {
