@@ -84,6 +84,29 @@ public final class StripeTestBed implements AutoCloseable {
         return new StripeTestBed(DatabaseSettings.h2Memory("stripe-" + UUID.randomUUID()));
     }
 
+    /**
+     * On PostgreSQL, in a schema of its own ({@code stripe_it}, emptied first) of the database named by
+     * {@code BERTH_TEST_POSTGRES_URL} (what {@code ./test.sh} starts), so it never touches another suite's schema.
+     * Fails, never skips, when PostgreSQL is unreachable.
+     */
+    public static StripeTestBed postgres() {
+        String url = env("BERTH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/berth_test");
+        String user = env("BERTH_TEST_POSTGRES_USER", "berth");
+        String password = env("BERTH_TEST_POSTGRES_PASSWORD", "berth");
+        try (var c = java.sql.DriverManager.getConnection(url, user, password); var st = c.createStatement()) {
+            st.execute("drop schema if exists stripe_it cascade");
+            st.execute("create schema stripe_it");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + url + " is required for this test (run ./test.sh): " + e.getMessage(), e);
+        }
+        return new StripeTestBed(new DatabaseSettings(url + (url.contains("?") ? "&" : "?") + "currentSchema=stripe_it", user, password, 10));
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
     /** Daily backups kept 7 days, 7 days of grace, 30 days of retention, priced in Stripe. */
     static Plan plan(String id, String price, long cpu) {
         return new Plan(id, id, new ResourceLimits(cpu, 2 * cpu, 256 * ResourceLimits.MIB, 512 * ResourceLimits.MIB, ResourceLimits.GIB),

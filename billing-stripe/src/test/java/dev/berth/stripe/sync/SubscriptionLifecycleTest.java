@@ -27,9 +27,14 @@ class SubscriptionLifecycleTest {
     StripeTestBed bed;
     Tenant tenant;
 
+    /** The database the bed runs on (H2 here, PostgreSQL in the *PostgresIT subclass). */
+    StripeTestBed newBed() {
+        return StripeTestBed.h2();
+    }
+
     @BeforeEach
     void start() {
-        bed = StripeTestBed.h2();
+        bed = newBed();
         tenant = bed.tenant();
     }
 

@@ -15,8 +15,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.berth.stripe.StripeTestBed.BASIC_PRICE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +37,14 @@ class StripeWebhooksTest {
     StripeTestBed bed;
     Tenant tenant;
 
+    /** The database the bed runs on (H2 here, PostgreSQL in the *PostgresIT subclass). */
+    StripeTestBed newBed() {
+        return StripeTestBed.h2();
+    }
+
     @BeforeEach
     void start() {
-        bed = StripeTestBed.h2();
+        bed = newBed();
         tenant = bed.tenant();
     }
 
@@ -141,12 +152,25 @@ class StripeWebhooksTest {
     }
 
     @Test
-    void threeDeliveriesOfOneEventHaveOneEffect() {
+    void threeDeliveriesOfOneEventHaveOneEffect() throws Exception {
         String sub = bed.subscription(tenant, "basic", BASIC_PRICE, "active");
         String payload = bed.checkoutCompleted(tenant, sub);
         String id = StripeTestBed.idOf(payload);
 
-        List<WebhookResult> answers = List.of(bed.deliver(payload), bed.deliver(payload), bed.deliver(payload));
+        // delivered three times at once (Stripe retries while the first delivery is still in flight)
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<WebhookResult>> calls = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            calls.add(pool.submit(() -> {
+                go.await();
+                return bed.deliver(payload);
+            }));
+        }
+        go.countDown();
+        List<WebhookResult> answers = new ArrayList<>();
+        for (Future<WebhookResult> f : calls) answers.add(f.get(20, TimeUnit.SECONDS));
+        pool.shutdown();
 
         assertThat(answers).extracting(WebhookResult::status).containsOnly(200);
         assertThat(answers).filteredOn(a -> a.message().contains("duplicate")).hasSize(2);
@@ -157,7 +181,26 @@ class StripeWebhooksTest {
         assertThat(bed.berth.instances().list(tenant.id())).singleElement().extracting(Instance::id).isEqualTo(i.id());
         assertThat(bed.api.retrievals(sub)).as("processed once").isEqualTo(1);
         assertThat(bed.provider.createCount(i.id())).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !bed.notifier.sent(Notification.Type.INSTANCE_READY).isEmpty());
         assertThat(bed.notifier.sent(Notification.Type.INSTANCE_READY)).hasSize(1);
+    }
+
+    @Test
+    void aCheckoutForAnExistingInstancePaysForThatInstance() {
+        String sub = bed.subscription(tenant, "basic", BASIC_PRICE, "active");
+        bed.deliverAndProcess(bed.checkoutCompleted(tenant, sub));
+        Instance first = bed.awaitIdle(bed.awaitState(bed.instanceOf(sub).id(), InstanceState.ACTIVE).id());
+        // a second subscription (say after the first was canceled) that names the instance it pays for
+        String second = "sub_1QxSecond";
+        bed.api.putSubscription(second, bed.api.subscription(sub).customer, "unpaid", BASIC_PRICE,
+                Map.of("berth_tenant_id", tenant.id(), "berth_plan_id", "basic", "berth_app_id", StripeTestBed.APP,
+                        "berth_instance_id", first.id()), bed.now());
+
+        bed.deliverAndProcess(bed.subscriptionEvent("customer.subscription.created", second));
+
+        assertThat(bed.awaitState(first.id(), InstanceState.SUSPENDED).entitlement()).isEqualTo(Entitlement.SUSPENDED);
+        assertThat(bed.stripe.subscriptions().find(second).orElseThrow().instanceId()).isEqualTo(first.id());
+        assertThat(bed.berth.instances().list(tenant.id())).hasSize(1);
     }
 
     @Test
