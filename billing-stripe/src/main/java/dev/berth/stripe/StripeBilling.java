@@ -67,7 +67,7 @@ public final class StripeBilling implements BillingGateway {
             recurring.add(EventQueue.recurring("stripe-reconcile", settings.reconcileInterval(), reconciliation::run));
         }
         this.queue = new EventQueue(ds, settings, processor::process, recurring);
-        this.webhooks = new StripeWebhooks(settings.webhookSecret(), settings.signatureTolerance(), clock, events, queue::submit);
+        this.webhooks = new StripeWebhooks(settings.webhookSecret(), settings.signatureTolerance(), clock, events, queue::submitInTransaction);
     }
 
     public static Builder builder(Berth berth, StripeSettings settings) {

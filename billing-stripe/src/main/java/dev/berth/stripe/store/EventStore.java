@@ -1,9 +1,11 @@
 package dev.berth.stripe.store;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The {@code stripe_events} table: accepted events under a unique event id, and their processing state. */
 public final class EventStore {
@@ -20,10 +22,23 @@ public final class EventStore {
      * @return false when the event id is already recorded: a duplicate delivery, nothing written
      */
     public boolean accept(ReceivedEvent e, Instant receivedAt) {
+        return accept(e, receivedAt, c -> { });
+    }
+
+    /**
+     * Records an accepted event and runs {@code sameTransaction} on the same connection before one commit (the
+     * webhook schedules the event's work there, so the event is recorded if and only if its work is queued).
+     *
+     * @return false when the event id is already recorded: a duplicate delivery, nothing written
+     */
+    public boolean accept(ReceivedEvent e, Instant receivedAt, Consumer<Connection> sameTransaction) {
         try {
-            jdbc.update("insert into stripe_events (event_id, type, api_version, subscription_id, stripe_created, received_at, status, attempts)"
-                            + " values (?, ?, ?, ?, ?, ?, ?, 0)",
-                    e.eventId(), e.type(), e.apiVersion(), e.subscriptionId(), e.stripeCreated(), receivedAt, EventStatus.RECEIVED.name());
+            jdbc.transaction(c -> {
+                Jdbc.update(c, "insert into stripe_events (event_id, type, api_version, subscription_id, stripe_created, received_at, status, attempts)"
+                                + " values (?, ?, ?, ?, ?, ?, ?, 0)",
+                        e.eventId(), e.type(), e.apiVersion(), e.subscriptionId(), e.stripeCreated(), receivedAt, EventStatus.RECEIVED.name());
+                sameTransaction.accept(c);
+            });
             return true;
         } catch (Jdbc.DuplicateKeyException dup) {
             return false;

@@ -38,6 +38,33 @@ final class Jdbc {
         }
     }
 
+    /** Runs {@code work} on one connection in one transaction and commits; anything thrown rolls it all back. */
+    void transaction(java.util.function.Consumer<Connection> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.accept(c);
+                c.commit();
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** An update on a connection the caller manages (inside {@link #transaction}). */
+    static int update(Connection c, String sql, Object... args) {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     <T> List<T> query(String sql, Row<T> row, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
              ResultSet rs = ps.executeQuery()) {
@@ -65,7 +92,7 @@ final class Jdbc {
     }
 
     private static RuntimeException failure(SQLException e) {
-        if ("23505".equals(e.getSQLState())) {
+        if ("23505".equals(e.getSQLState()) || e.getCause() instanceof SQLException c && "23505".equals(c.getSQLState())) {
             return new DuplicateKeyException(e);
         }
         return new UnavailableException("database error in the Stripe module: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.berth.stripe.webhook;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +33,12 @@ public final class EventQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventQueue.class);
     static final String TASK = "stripe-event";
 
+    private static final String TABLE = "stripe_scheduled_tasks";
+
     private final Scheduler scheduler;
     private final CustomTask<Void> task;
+    private final BoundConnectionDataSource inTransaction = new BoundConnectionDataSource();
+    private final SchedulerClient transactionalClient;
 
     /**
      * @param worker    processes one event id; returns when to try again, or empty when finished
@@ -55,7 +61,7 @@ public final class EventQueue implements AutoCloseable {
         List<Task<?>> known = new ArrayList<>();
         known.add(task);
         var builder = Scheduler.create(dataSource, known)
-                .tableName("stripe_scheduled_tasks")
+                .tableName(TABLE)
                 .schedulerName(new SchedulerName.Fixed(settings.schedulerName()))
                 .threads(settings.workerThreads())
                 .pollingInterval(settings.pollInterval())
@@ -63,6 +69,7 @@ public final class EventQueue implements AutoCloseable {
                 .shutdownMaxWait(Duration.ofSeconds(5));
         if (!recurring.isEmpty()) builder.startTasks(recurring);
         this.scheduler = builder.build();
+        this.transactionalClient = SchedulerClient.Builder.create(inTransaction, known).tableName(TABLE).build();
     }
 
     /** A job run every {@code every} on one process at a time; its failures are logged, never thrown. */
@@ -83,6 +90,14 @@ public final class EventQueue implements AutoCloseable {
     /** Schedules an event to be processed now unless it already is. Safe to call any number of times. */
     public void submit(String eventId) {
         scheduler.scheduleIfNotExists(task.instance(eventId), Instant.now());
+    }
+
+    /**
+     * Schedules an event inside the caller's open transaction on {@code c} (auto-commit off): the schedule is
+     * committed, or rolled back, with the caller's own writes.
+     */
+    public void submitInTransaction(Connection c, String eventId) {
+        inTransaction.with(c, () -> transactionalClient.scheduleIfNotExists(task.instance(eventId), Instant.now()));
     }
 
     @Override

@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import dev.berth.core.billing.WebhookResult;
-import dev.berth.core.error.BerthException;
 import dev.berth.core.secret.SecretValue;
 import dev.berth.stripe.store.EventStore;
 import dev.berth.stripe.store.ReceivedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The webhook endpoint without an HTTP framework: a host mounts {@code POST /webhooks/stripe} and passes the raw
@@ -25,9 +25,9 @@ import java.util.function.Consumer;
  * status.
  *
  * <p>It verifies the signature over the raw body with the configured tolerance (stripe-java's
- * {@code Webhook.Signature}), parses the event, records its id under a unique key (a duplicate is acknowledged and
- * ignored) and queues the work durably; it never calls Stripe or changes an instance in the request. A rejected
- * delivery (400) stores nothing.
+ * {@code Webhook.Signature}), parses the event, and in one transaction records its id under a unique key (a
+ * duplicate is acknowledged and ignored) and queues its work durably on db-scheduler; it never calls Stripe or
+ * changes an instance in the request. A rejected delivery (400) stores nothing.
  */
 public final class StripeWebhooks {
 
@@ -39,13 +39,13 @@ public final class StripeWebhooks {
     private final long toleranceSeconds;
     private final Clock clock;
     private final EventStore store;
-    private final Consumer<String> enqueue;
+    private final BiConsumer<Connection, String> enqueue;
 
     /**
-     * @param enqueue schedules the processing of an accepted event id; a failure there is covered by the sweeper,
-     *                which queues again any accepted event left waiting
+     * @param enqueue schedules the processing of an accepted event id on the given connection, inside the
+     *                transaction that records the event
      */
-    public StripeWebhooks(SecretValue secret, Duration tolerance, Clock clock, EventStore store, Consumer<String> enqueue) {
+    public StripeWebhooks(SecretValue secret, Duration tolerance, Clock clock, EventStore store, BiConsumer<Connection, String> enqueue) {
         this.secret = secret;
         this.toleranceSeconds = tolerance.toSeconds();
         this.clock = clock;
@@ -95,18 +95,13 @@ public final class StripeWebhooks {
         ReceivedEvent received = new ReceivedEvent(id, type, event.path("api_version").asText(null), subscription.get(),
                 Instant.ofEpochSecond(event.path("created").asLong()));
         try {
-            if (!store.accept(received, clock.instant())) {
+            // one transaction: the event id under its unique key, and its work queued
+            if (!store.accept(received, clock.instant(), c -> enqueue.accept(c, id))) {
                 return WebhookResult.accepted("duplicate event " + id + ", ignored");
             }
-        } catch (BerthException e) {
+        } catch (RuntimeException e) {
             log.warn("could not record Stripe event {}: {}", id, e.getMessage());
             return WebhookResult.unavailable("could not record the event now; deliver it again");
-        }
-        try {
-            enqueue.accept(id);
-        } catch (RuntimeException e) {
-            // recorded already: the sweeper queues it again, so the delivery is still acknowledged
-            log.warn("Stripe event {} recorded but not scheduled yet ({}); the sweeper will pick it up", id, e.getMessage());
         }
         return WebhookResult.accepted("event " + id + " accepted");
     }
