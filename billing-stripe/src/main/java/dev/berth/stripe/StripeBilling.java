@@ -111,8 +111,9 @@ public final class StripeBilling implements BillingGateway {
     }
 
     /**
-     * Queues again every accepted event still waiting after {@link StripeSettings#sweepAfter()} (a crash between
-     * accepting a delivery and scheduling it). Run periodically; idempotent.
+     * Schedules again every accepted event still waiting after {@link StripeSettings#sweepAfter()}: a safety net,
+     * since a delivery is recorded and scheduled in one transaction; it only matters when a scheduled execution
+     * was lost. Run periodically; idempotent (an event already scheduled is left as it is).
      *
      * @return how many events were queued again
      */

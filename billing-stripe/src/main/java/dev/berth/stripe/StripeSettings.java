@@ -18,8 +18,9 @@ import java.time.Duration;
  * @param retryBase         first retry delay after a Stripe API or engine error; doubles per attempt
  * @param maxAttempts       attempts before an event is marked FAILED (reconciliation still catches it up)
  * @param reconcileInterval how often the reconciliation job runs; null to not schedule it (call it yourself)
- * @param sweepAfter        an accepted event still queued after this long is queued again (covers a crash
- *                          between accepting the delivery and scheduling its work)
+ * @param sweepAfter        an accepted event still waiting after this long is scheduled again (a safety net: the
+ *                          delivery is recorded and scheduled in one transaction, so this only matters if a
+ *                          scheduled execution was lost, e.g. deleted by hand)
  */
 public record StripeSettings(SecretValue apiKey, SecretValue webhookSecret, String apiBase, Duration signatureTolerance,
                              String schedulerName, int workerThreads, Duration pollInterval, Duration retryBase,
@@ -49,13 +50,9 @@ public record StripeSettings(SecretValue apiKey, SecretValue webhookSecret, Stri
                 Duration.ofSeconds(10), 8, Duration.ofHours(1), Duration.ofMinutes(2));
     }
 
+    /** The same settings against another API base (a Stripe-compatible proxy, or a local stand-in in tests). */
     public StripeSettings withApiBase(String base) {
         return new StripeSettings(apiKey, webhookSecret, base, signatureTolerance, schedulerName, workerThreads, pollInterval,
-                retryBase, maxAttempts, reconcileInterval, sweepAfter);
-    }
-
-    public StripeSettings withTiming(Duration pollInterval, Duration retryBase, Duration reconcileInterval) {
-        return new StripeSettings(apiKey, webhookSecret, apiBase, signatureTolerance, schedulerName, workerThreads, pollInterval,
                 retryBase, maxAttempts, reconcileInterval, sweepAfter);
     }
 

@@ -65,6 +65,9 @@ public final class EventQueue implements AutoCloseable {
                 .schedulerName(new SchedulerName.Fixed(settings.schedulerName()))
                 .threads(settings.workerThreads())
                 .pollingInterval(settings.pollInterval())
+                // an event's work takes seconds: a process that died mid-event is noticed within minutes, not
+                // after db-scheduler's default of 6 × 5 minutes
+                .heartbeatInterval(Duration.ofSeconds(30))
                 .enableImmediateExecution()
                 .shutdownMaxWait(Duration.ofSeconds(5));
         if (!recurring.isEmpty()) builder.startTasks(recurring);

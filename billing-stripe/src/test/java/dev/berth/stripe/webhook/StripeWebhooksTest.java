@@ -296,6 +296,19 @@ class StripeWebhooksTest {
         assertThat(failed.lastError()).contains("404").doesNotContain("sk_test");
     }
 
+    @Test
+    void whenTheDatabaseIsUnreachableTheDeliveryIsAnswered503SoStripeDeliversItAgain() {
+        String sub = bed.subscription(tenant, "basic", BASIC_PRICE, "active");
+        String payload = bed.checkoutCompleted(tenant, sub);
+        ((com.zaxxer.hikari.HikariDataSource) bed.berth.dataSource()).close();
+
+        WebhookResult r = bed.deliver(payload);
+
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.message()).doesNotContain(StripeTestBed.SECRET).doesNotContain("jdbc:");
+        assertThat(bed.api.retrievals(sub)).isZero();
+    }
+
     private void assertNothingStored(String payload, String sub) {
         assertThat(bed.stripe.events().find(StripeTestBed.idOf(payload))).isEmpty();
         assertThat(bed.stripe.subscriptions().find(sub)).isEmpty();
