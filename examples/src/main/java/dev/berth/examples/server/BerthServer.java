@@ -166,7 +166,7 @@ public final class BerthServer implements AutoCloseable {
         EngineSettings d = EngineSettings.defaults();
         return new EngineSettings(d.schedulerName(), e.workerThreads(), e.pollInterval(), d.heartbeatInterval(),
                 d.missedHeartbeats(), d.retryBase(), d.retryMax(), d.maxAttempts(), e.readinessTimeout(), e.baseDomain(),
-                d.defaultTimezone(), e.licenceAcknowledgements(), d.recurringJobs(), d.jobInterval());
+                d.defaultTimezone(), e.licenceAcknowledgements(), d.recurringJobs(), e.jobInterval());
     }
 
     /** Creates the configured plans that do not exist yet; plans edited through the API keep their edits. */

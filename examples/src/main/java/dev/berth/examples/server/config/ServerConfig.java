@@ -41,7 +41,12 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      * @param maxBodyBytes largest accepted request body; larger ones get 413
      * @param rateLimit    per-API-key request budget
      */
-    public record Http(String host, int port, long maxBodyBytes, RateLimit rateLimit) { }
+    public record Http(String host, int port, long maxBodyBytes, RateLimit rateLimit) {
+        public Http {
+            if (port < 0 || port > 65535) throw new dev.berth.core.error.InvalidSpecException("http.port", "must be 0-65535");
+            if (maxBodyBytes < 1024) throw new dev.berth.core.error.InvalidSpecException("http.maxBodyBytes", "must be at least 1024");
+        }
+    }
 
     /**
      * A token bucket per API key: {@code burst} requests at once, refilled at {@code requestsPerMinute}.
@@ -49,7 +54,12 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      * @param requestsPerMinute sustained rate
      * @param burst             bucket size
      */
-    public record RateLimit(long requestsPerMinute, long burst) { }
+    public record RateLimit(long requestsPerMinute, long burst) {
+        public RateLimit {
+            if (requestsPerMinute < 1) throw new dev.berth.core.error.InvalidSpecException("http.rateLimit.requestsPerMinute", "must be at least 1");
+            if (burst < 1) throw new dev.berth.core.error.InvalidSpecException("http.rateLimit.burst", "must be at least 1");
+        }
+    }
 
     /**
      * The database.
@@ -75,9 +85,11 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      * @param pollInterval            how often workers look for due operations
      * @param readinessTimeout        how long provisioning waits for an instance to answer
      * @param licenceAcknowledgements app ids whose licence the operator has acknowledged
+     * @param jobInterval             how often the recurring jobs (sweeper, queued placement, billing enforcement,
+     *                                periodic backups; health and reconcile at 5×) run
      */
     public record EngineConfig(String baseDomain, String placement, int workerThreads, Duration pollInterval,
-                               Duration readinessTimeout, Set<String> licenceAcknowledgements) { }
+                               Duration readinessTimeout, Set<String> licenceAcknowledgements, Duration jobInterval) { }
 
     /**
      * A node registered on start.

@@ -62,23 +62,19 @@ public final class ErrorMapper {
                 write(ctx, 502, "runtime-authentication", "Runtime refused Berth's credentials", e.getMessage(), null, false));
         routes.exception(BerthException.class, (e, ctx) ->
                 write(ctx, 500, "berth", "Berth error", e.getMessage(), null, e.retryable()));
-        routes.exception(HttpResponseException.class, (e, ctx) ->
-                write(ctx, e.getStatus(), "http", title(e.getStatus()), title(e.getStatus()), null, null));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            // Javalin's own answers: unknown route, method not allowed, body over the read limit
+            switch (e.getStatus()) {
+                case 404 -> write(ctx, 404, "not-found", "Not found", "no such resource: " + ctx.method() + " " + ctx.path(), null, null);
+                case 405 -> write(ctx, 405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null, null);
+                case 413 -> write(ctx, 413, "content-too-large", "Content too large", "the body is larger than the server accepts", "body", null);
+                default -> write(ctx, e.getStatus(), "http", title(e.getStatus()), title(e.getStatus()), null, null);
+            }
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected error in request {}", RequestIds.get(ctx), e);
             write(ctx, 500, "internal", "Internal error", "unexpected error; see the server log for request "
                     + RequestIds.get(ctx), null, null);
-        });
-        // Javalin's own 404/405 for unknown routes
-        routes.error(404, ctx -> {
-            if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
-                write(ctx, 404, "not-found", "Not found", "no such resource: " + ctx.method() + " " + ctx.path(), null, null);
-            }
-        });
-        routes.error(405, ctx -> {
-            if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
-                write(ctx, 405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), null, null);
-            }
         });
     }
 

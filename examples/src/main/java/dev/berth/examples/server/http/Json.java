@@ -68,6 +68,10 @@ public final class Json {
                         spec.getMessage().substring(spec.field().length() + 2));
             }
             String field = path(e, null);
+            if (e instanceof MismatchedInputException m && m.getTargetType() != null && m.getTargetType().isPrimitive()
+                    && !field.isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("Cannot map `null`")) {
+                throw ApiProblem.invalid(field, "is required (" + describe(m.getTargetType()) + ")");
+            }
             if (e instanceof MismatchedInputException m && m.getTargetType() != null && !field.isEmpty()) {
                 throw ApiProblem.invalid(field, "has the wrong type, expected " + describe(m.getTargetType()));
             }
