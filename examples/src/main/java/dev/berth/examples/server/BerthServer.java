@@ -6,6 +6,8 @@ import dev.berth.core.Berth;
 import dev.berth.core.BerthConfig;
 import dev.berth.core.BerthModule;
 import dev.berth.core.backup.BackupStore;
+import dev.berth.core.backup.local.LocalBackupSettings;
+import dev.berth.core.backup.local.LocalBackupStore;
 import dev.berth.core.catalog.Catalog;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.lifecycle.EngineSettings;
@@ -62,7 +64,7 @@ public final class BerthServer implements AutoCloseable {
         this.firstAdminKey = firstAdminKey;
     }
 
-    /** Starts a server with the configured backup store. */
+    /** Starts a server with the configured backup store (a local directory). */
     public static BerthServer start(ServerConfig config) {
         return start(config, null);
     }
@@ -71,7 +73,7 @@ public final class BerthServer implements AutoCloseable {
      * Starts a server.
      *
      * @param config      the configuration
-     * @param backupStore the backup store, or null for none
+     * @param backupStore the backup store, or null for the configured local directory
      * @throws InvalidSpecException naming the setting that is wrong
      */
     public static BerthServer start(ServerConfig config, BackupStore backupStore) {
@@ -90,12 +92,15 @@ public final class BerthServer implements AutoCloseable {
             for (String file : config.catalogFiles()) catalog = catalog.merge(Catalog.load(Path.of(file)));
             EngineSettings engine = engine(config.engine());
             ServerMetrics metrics = new ServerMetrics();
+            BackupStore backups = backupStore != null ? backupStore : new LocalBackupStore(new LocalBackupSettings(
+                    config.backups().directory() == null || config.backups().directory().isBlank()
+                            ? dataDir.resolve("backups") : Path.of(config.backups().directory())));
             String keysetFile = config.keysetFile() == null || config.keysetFile().isBlank()
                     ? dataDir.resolve("keyset.json").toString() : config.keysetFile();
             BerthConfig berthConfig = new BerthConfig(database(config.database(), dataDir), Keysets.loadOrCreate(Path.of(keysetFile)),
                     List.copyOf(providers.values()), catalog,
                     new TimedPlacement(PlacementStrategies.byName(config.engine().placement()), metrics.placement()),
-                    null, null, backupStore, Clock.systemUTC(), engine, StepListener.NONE);
+                    null, null, backups, Clock.systemUTC(), engine, StepListener.NONE);
             Injector injector = Guice.createInjector(new BerthModule(berthConfig),
                     new ServerModule(config, engine, new Runtimes(providers), metrics, Clock.systemUTC()));
             berth = injector.getInstance(Berth.class);
