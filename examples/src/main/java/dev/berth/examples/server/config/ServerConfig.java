@@ -1,5 +1,6 @@
 package dev.berth.examples.server.config;
 
+import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.plan.Plan;
 
 import java.time.Duration;
@@ -43,8 +44,8 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      */
     public record Http(String host, int port, long maxBodyBytes, RateLimit rateLimit) {
         public Http {
-            if (port < 0 || port > 65535) throw new dev.berth.core.error.InvalidSpecException("http.port", "must be 0-65535");
-            if (maxBodyBytes < 1024) throw new dev.berth.core.error.InvalidSpecException("http.maxBodyBytes", "must be at least 1024");
+            if (port < 0 || port > 65535) throw new InvalidSpecException("port", "must be 0-65535");
+            if (maxBodyBytes < 1024) throw new InvalidSpecException("maxBodyBytes", "must be at least 1024");
         }
     }
 
@@ -56,8 +57,8 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      */
     public record RateLimit(long requestsPerMinute, long burst) {
         public RateLimit {
-            if (requestsPerMinute < 1) throw new dev.berth.core.error.InvalidSpecException("http.rateLimit.requestsPerMinute", "must be at least 1");
-            if (burst < 1) throw new dev.berth.core.error.InvalidSpecException("http.rateLimit.burst", "must be at least 1");
+            if (requestsPerMinute < 1) throw new InvalidSpecException("requestsPerMinute", "must be at least 1");
+            if (burst < 1) throw new InvalidSpecException("burst", "must be at least 1");
         }
     }
 
