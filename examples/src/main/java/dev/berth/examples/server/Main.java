@@ -4,8 +4,11 @@ import dev.berth.core.error.BerthException;
 import dev.berth.examples.server.config.ConfigLoader;
 import dev.berth.examples.server.config.ServerConfig;
 
+import dev.berth.core.catalog.Catalog;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Starts the example server: {@code java -jar berth-server.jar [--config berth.yaml]}. The file may also be named
@@ -40,12 +43,18 @@ public final class Main {
         } else {
             b.append("\nUsing the admin key generated on first start (it is not shown again).\n");
         }
-        String k = key == null ? "$BERTH_KEY" : key;
-        b.append("\nTry it:\n\n")
-                .append("    curl -s -X POST ").append(base).append("/api/v1/tenants -H 'Authorization: Bearer ").append(k)
-                .append("' -H 'Content-Type: application/json' \\\n        -d '{\"externalId\":\"cus_1\",\"email\":\"ada@example.com\",\"name\":\"Ada\"}'\n")
-                .append("    curl -s -X POST ").append(base).append("/api/v1/instances -H 'Authorization: Bearer ").append(k)
-                .append("' -H 'Content-Type: application/json' \\\n        -H 'Idempotency-Key: order-1' -d '{\"tenantId\":\"<tenant id>\",\"appId\":\"ghost\",\"planId\":\"basic\"}'\n");
+        // an app of the operator's own catalog files when there is one (run.sh adds the offline demo app)
+        List<String> builtin = Catalog.builtin().ids();
+        String app = server.berth().catalog().ids().stream().filter(id -> !builtin.contains(id)).findFirst().orElse("ghost");
+        b.append("\nTry it (provisions an instance of '").append(app).append("' on plan basic):\n\n")
+                .append("    KEY=").append(key == null ? "<your admin key>" : key).append('\n')
+                .append("    TENANT=$(curl -s -X POST ").append(base).append("/api/v1/tenants -H \"Authorization: Bearer $KEY\" \\\n")
+                .append("        -H 'Content-Type: application/json' -d '{\"externalId\":\"cus_1\",\"email\":\"ada@example.com\",\"name\":\"Ada\"}' \\\n")
+                .append("        | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/')\n")
+                .append("    curl -s -X POST ").append(base).append("/api/v1/instances -H \"Authorization: Bearer $KEY\" \\\n")
+                .append("        -H 'Content-Type: application/json' -H 'Idempotency-Key: order-1' \\\n")
+                .append("        -d '{\"tenantId\":\"'$TENANT'\",\"appId\":\"").append(app).append("\",\"planId\":\"basic\"}'\n")
+                .append("    curl -s ").append(base).append("/api/v1/tenants/$TENANT/instances -H \"Authorization: Bearer $KEY\"\n");
         System.out.println(b);
     }
 
