@@ -5,9 +5,11 @@
 #     ./test.sh                 # everything
 #     ./test.sh -pl core        # extra arguments go to Maven
 #
-# It installs what the tests need when it is missing (a JDK and Maven, PostgreSQL), starts PostgreSQL,
-# creates the role `berth` (password `berth`) and the database `berth_test` it owns, exports
-# BERTH_TEST_POSTGRES_URL / _USER / _PASSWORD and runs `mvn -B verify`. Every step is idempotent, so a
+# It installs what the tests need when it is missing (a JDK and Maven, PostgreSQL, docker.io,
+# busybox-static), starts PostgreSQL, creates the role `berth` (password `berth`) and the database
+# `berth_test` it owns, starts dockerd plus a second dockerd on /run/berth-docker2.sock (Docker migration
+# tests), exports BERTH_TEST_POSTGRES_URL / _USER / _PASSWORD and BERTH_TEST_DOCKER2_HOST and runs
+# `mvn -B verify`. Every step is idempotent, so a
 # second run just runs the tests again. The set-up is silent when it works; when a step fails, its
 # output is printed.
 #
@@ -183,10 +185,14 @@ ensure_postgres() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Docker -- ensure_docker is NOT called by main yet; the module whose tests need Docker will call it.
+# Docker: the shared daemon on /var/run/docker.sock, a second daemon for migration tests, busybox-static
+# for the test app image (dev.berth.testkit.image.TestAppImage)
 # ---------------------------------------------------------------------------------------------------
 
 BERTH_DOCKERD_LOG=${BERTH_DOCKERD_LOG:-/var/log/berth-dockerd.log}
+BERTH_DOCKER2_SOCKET=${BERTH_DOCKER2_SOCKET:-/run/berth-docker2.sock}
+BERTH_DOCKER2_ROOT=${BERTH_DOCKER2_ROOT:-/var/lib/berth-docker2}
+BERTH_DOCKER2_LOG=${BERTH_DOCKER2_LOG:-/var/log/berth-docker2.log}
 
 # Makes `docker info` work: installs docker.io when dockerd is missing and, when no daemon answers, starts
 # dockerd in the background (detached, logging to $BERTH_DOCKERD_LOG) and waits up to 60 s for it.
@@ -214,6 +220,55 @@ ensure_docker() {
     fi
 }
 
+# Makes a second, independent Docker daemon answer on $BERTH_DOCKER2_SOCKET (the Docker backend's migration
+# tests move instances between two hosts). It has its own data, exec and pid paths, no default bridge and
+# its own address pool (so its networks never overlap the first daemon's) and leaves iptables to the first
+# daemon. Started detached, logging to $BERTH_DOCKER2_LOG; a running one is left alone.
+ensure_second_docker() {
+    ensure_docker || return
+    if docker -H "unix://$BERTH_DOCKER2_SOCKET" info >/dev/null 2>&1; then
+        return 0
+    fi
+    local pid=""
+    if [[ -r "$BERTH_DOCKER2_ROOT.pid" ]]; then
+        pid=$(cat "$BERTH_DOCKER2_ROOT.pid" 2>/dev/null || true)
+    fi
+    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+        berth_as_root mkdir -p "$BERTH_DOCKER2_ROOT" /run/berth-docker2
+        berth_as_root setsid nohup dockerd \
+            -H "unix://$BERTH_DOCKER2_SOCKET" \
+            --data-root "$BERTH_DOCKER2_ROOT" \
+            --exec-root /run/berth-docker2 \
+            --pidfile "$BERTH_DOCKER2_ROOT.pid" \
+            --bridge=none \
+            --iptables=false \
+            --ip-masq=false \
+            --default-address-pool base=10.213.0.0/16,size=24 \
+            --cgroup-parent berth-docker2 \
+            >>"$BERTH_DOCKER2_LOG" 2>&1 </dev/null &
+    fi
+    if ! berth_wait_for 60 docker -H "unix://$BERTH_DOCKER2_SOCKET" info; then
+        tail -n 20 "$BERTH_DOCKER2_LOG" >&2 2>/dev/null || true
+        berth_die "the second dockerd did not answer on $BERTH_DOCKER2_SOCKET within 60 s (log: $BERTH_DOCKER2_LOG)"
+        return
+    fi
+}
+
+# Installs Debian's busybox-static (/bin/busybox), the rootfs of the test app image.
+ensure_busybox_static() {
+    if [[ -x /bin/busybox ]] && dpkg -s busybox-static >/dev/null 2>&1; then
+        return 0
+    fi
+    berth_apt_install busybox-static || { berth_die "cannot install busybox-static"; return; }
+}
+
+# Everything the Docker backend's integration tests need.
+ensure_docker_test_env() {
+    ensure_docker || return
+    ensure_second_docker || return
+    ensure_busybox_static
+}
+
 # ---------------------------------------------------------------------------------------------------
 # main
 # ---------------------------------------------------------------------------------------------------
@@ -222,6 +277,8 @@ main() {
     cd "$(dirname "${BASH_SOURCE[0]}")"
     ensure_build_tools || exit
     ensure_postgres || exit
+    ensure_docker_test_env || exit
+    export BERTH_TEST_DOCKER2_HOST="unix://$BERTH_DOCKER2_SOCKET"
 
     export BERTH_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$BERTH_PG_PORT/$BERTH_PG_DATABASE"
     export BERTH_TEST_POSTGRES_USER=$BERTH_PG_USER

@@ -147,6 +147,7 @@ public final class Berth implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private EngineSettings engine = EngineSettings.defaults();
         private StepListener stepListener = StepListener.NONE;
+        private dev.berth.core.notify.NotificationSettings notifications = dev.berth.core.notify.NotificationSettings.defaults();
 
         public Builder database(DatabaseSettings settings) { this.database = settings; return this; }
         /** The operator's Tink AEAD keyset (JSON) that encrypts secrets at rest. Required. */
@@ -160,6 +161,8 @@ public final class Berth implements AutoCloseable {
         public Builder clock(Clock clock) { this.clock = clock; return this; }
         public Builder engine(EngineSettings settings) { this.engine = settings; return this; }
         public Builder stepListener(StepListener listener) { this.stepListener = listener; return this; }
+        /** Operator address, termination warning lead time and retry budget of messages. */
+        public Builder notifications(dev.berth.core.notify.NotificationSettings settings) { this.notifications = settings; return this; }
 
         /**
          * Opens the database (migrating its schema) and assembles Berth. Call {@link Berth#start()} next.
@@ -170,7 +173,7 @@ public final class Berth implements AutoCloseable {
             if (keysetJson == null) throw new InvalidSpecException("encryptionKeyset", "is required (see SecretCipher.generateKeysetJson())");
             if (providers.isEmpty()) throw new InvalidSpecException("providers", "at least one runtime provider is required");
             BerthConfig config = new BerthConfig(database, keysetJson, providers, catalog == null ? Catalog.builtin() : catalog,
-                    placement, dns, notifier, backupStore, clock, engine, stepListener);
+                    placement, dns, notifier, backupStore, clock, engine, stepListener, notifications);
             return Guice.createInjector(new BerthModule(config)).getInstance(Berth.class);
         }
     }

@@ -5,6 +5,7 @@ import dev.berth.core.catalog.Catalog;
 import dev.berth.core.dns.DnsProvider;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.StepListener;
+import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.notify.Notifier;
 import dev.berth.core.placement.PlacementStrategy;
 import dev.berth.core.provider.RuntimeProvider;
@@ -28,13 +29,23 @@ import java.util.List;
  * @param clock        the clock jobs read (a fake one in tests)
  * @param engine       engine tuning
  * @param stepListener step observer
+ * @param notifications who gets which messages and how long sending is retried
  */
 public record BerthConfig(DatabaseSettings database, String keysetJson, List<RuntimeProvider> providers, Catalog catalog,
                           PlacementStrategy placement, DnsProvider dns, Notifier notifier, BackupStore backupStore,
-                          Clock clock, EngineSettings engine, StepListener stepListener) {
+                          Clock clock, EngineSettings engine, StepListener stepListener,
+                          NotificationSettings notifications) {
 
     public BerthConfig {
         providers = List.copyOf(providers);
+        notifications = notifications == null ? NotificationSettings.defaults() : notifications;
+    }
+
+    /** A configuration with {@link NotificationSettings#defaults()}. */
+    public BerthConfig(DatabaseSettings database, String keysetJson, List<RuntimeProvider> providers, Catalog catalog,
+                       PlacementStrategy placement, DnsProvider dns, Notifier notifier, BackupStore backupStore,
+                       Clock clock, EngineSettings engine, StepListener stepListener) {
+        this(database, keysetJson, providers, catalog, placement, dns, notifier, backupStore, clock, engine, stepListener, null);
     }
 
     @Override

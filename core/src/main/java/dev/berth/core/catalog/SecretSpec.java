@@ -12,9 +12,17 @@ import java.util.Objects;
  *
  * @param name     name used in env templates as {@code ${secret.NAME}}; letters, digits and underscores
  * @param length   number of characters to generate, 16-1024
- * @param alphabet characters to draw from
+ * @param alphabet   characters to draw from
+ * @param credential true when the secret is an initial login the customer receives in the "instance ready"
+ *                   message (an admin password); false (the default) for secrets only the app uses (database
+ *                   passwords, encryption keys), which are never sent to anyone
  */
-public record SecretSpec(String name, int length, Alphabet alphabet) {
+public record SecretSpec(String name, int length, Alphabet alphabet, boolean credential) {
+
+    /** A secret only the app uses (not handed to the customer). */
+    public SecretSpec(String name, int length, Alphabet alphabet) {
+        this(name, length, alphabet, false);
+    }
 
     /**
      * Characters a generated secret is made of. All three are safe inside shell words, URLs, YAML, PHP and

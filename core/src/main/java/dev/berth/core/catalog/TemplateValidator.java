@@ -59,6 +59,11 @@ final class TemplateValidator {
             throw new InvalidSpecException(p + ".encryptionKeySecret",
                     "names secret '" + app.encryptionKeySecret() + "', which is not declared under secrets");
         }
+        if (app.encryptionKeySecret() != null && app.secret(app.encryptionKeySecret()).map(SecretSpec::credential).orElse(false)) {
+            // the key that encrypts the app's data is never mailed to anyone
+            throw new InvalidSpecException(p + ".secrets[" + app.encryptionKeySecret() + "].credential",
+                    "the encryption key secret cannot be a customer credential");
+        }
     }
 
     /** Rejects a version that is empty, floating or malformed; {@code field} names where it came from. */

@@ -47,4 +47,18 @@ public final class CapacityService {
             return CapacityCheck.check(engine.placement, request, candidates);
         });
     }
+
+    /**
+     * What a node holds now, with the same accounting placement uses: its allocated resources and live instance
+     * count (tenant count is zero).
+     *
+     * @throws dev.berth.core.error.NotFoundException if there is no such node
+     */
+    public NodeCandidate usage(String nodeId) {
+        return engine.db.read(em -> {
+            NodeEntity n = em.find(NodeEntity.class, nodeId);
+            if (n == null) throw new dev.berth.core.error.NotFoundException("node", nodeId);
+            return Allocation.candidate(em, NodeService.toNode(n), "");
+        });
+    }
 }

@@ -8,6 +8,7 @@ import dev.berth.core.events.BerthEvent;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
+import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.notify.Notifier;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
@@ -34,6 +35,8 @@ import java.util.Optional;
  */
 final class Engine {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Engine.class);
+
     final Database db;
     final Map<String, RuntimeProvider> providers;
     final Catalog catalog;
@@ -46,10 +49,12 @@ final class Engine {
     final EventBus events;
     final EngineSettings settings;
     final StepListener stepListener;
+    final NotificationSettings notifications;
 
     Engine(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
            Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
-           InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener) {
+           InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener,
+           NotificationSettings notifications) {
         this.db = db;
         this.providers = Map.copyOf(providers);
         this.catalog = catalog;
@@ -62,6 +67,7 @@ final class Engine {
         this.events = events;
         this.settings = settings;
         this.stepListener = stepListener;
+        this.notifications = notifications;
     }
 
     /** The provider that runs instances on {@code node}. */
@@ -88,6 +94,15 @@ final class Engine {
         List<String> done = e.completedSteps.isEmpty() ? List.of() : Arrays.asList(e.completedSteps.split(","));
         return new Operation(e.id, e.instanceId, OperationType.valueOf(e.type), OperationStatus.valueOf(e.status), e.step,
                 List.copyOf(done), e.attempts, e.lastError, Map.copyOf(e.params), e.createdAt, e.finishedAt);
+    }
+
+    /** Deletes a terminated instance's secrets once no backup of it is left; call only for TERMINATED instances. */
+    void purgeSecretsWhenUnused(String instanceId) {
+        boolean backupsLeft = backupStore.map(s -> !s.list(instanceId).isEmpty()).orElse(false);
+        if (!backupsLeft && secrets.has(instanceId)) {
+            int n = secrets.purge(instanceId);
+            log.info("deleted {} secret(s) of terminated instance {}: its last backup is gone", n, instanceId);
+        }
     }
 
     /** Messages stored in the database and shown to callers are cut to the column size. */

@@ -168,10 +168,27 @@ public final class InstanceService {
         return command(instanceId, em -> acceptTerminate(em, instanceId));
     }
 
-    /** The instance's backups, newest first. */
+    /** The instance's backups, newest first (a terminated instance's too, while they are retained). */
     public List<BackupManifest> backups(String instanceId) {
         get(instanceId);
         return engine.backupStore.map(s -> s.list(instanceId)).orElse(List.of());
+    }
+
+    /**
+     * Deletes one backup of the instance now, ahead of its retention. When it was the last backup of a terminated
+     * instance, the instance's secrets are deleted with it.
+     *
+     * @throws NotFoundException if the instance has no such backup
+     */
+    public void deleteBackup(String instanceId, String backupId) {
+        Instance instance = get(instanceId);
+        var store = engine.backupStore.orElseThrow(() -> new NotFoundException("backup", backupId));
+        BackupManifest m = store.find(backupId).filter(b -> b.instanceId().equals(instanceId))
+                .orElseThrow(() -> new NotFoundException("backup", backupId));
+        store.delete(m.backupId());
+        if (instance.state() == InstanceState.TERMINATED) {
+            engine.purgeSecretsWhenUnused(instanceId);
+        }
     }
 
     /**

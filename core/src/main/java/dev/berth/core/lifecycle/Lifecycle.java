@@ -4,6 +4,7 @@ import dev.berth.core.backup.BackupStore;
 import dev.berth.core.catalog.Catalog;
 import dev.berth.core.dns.DnsProvider;
 import dev.berth.core.events.EventBus;
+import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.notify.Notifier;
 import dev.berth.core.placement.PlacementStrategy;
 import dev.berth.core.provider.RuntimeProvider;
@@ -34,8 +35,16 @@ public final class Lifecycle implements AutoCloseable {
     public Lifecycle(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
                      Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
                      InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener) {
+        this(db, providers, catalog, placement, dns, notifier, backupStore, secrets, clock, events, settings, stepListener,
+                NotificationSettings.defaults());
+    }
+
+    public Lifecycle(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
+                     Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
+                     InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener,
+                     NotificationSettings notifications) {
         this.engine = new Engine(db, providers, catalog, placement, dns, notifier, backupStore, secrets, clock, events,
-                settings, stepListener);
+                settings, stepListener, notifications);
         // the queue and the services refer to each other through these small functions: submit an operation,
         // and "capacity was freed" which resubmits queued instances
         OperationQueue[] q = new OperationQueue[1];
@@ -46,13 +55,14 @@ public final class Lifecycle implements AutoCloseable {
         this.jobs = new LifecycleJobs(engine, instances, billing, submit);
         this.reconciler = new Reconciler(engine);
         this.capacity = new CapacityService(engine);
-        OperationRunner runner = new OperationRunner(engine, jobs::placeQueued);
+        OperationRunner runner = new OperationRunner(engine, jobs::placeQueued, submit);
         List<com.github.kagkarlsson.scheduler.task.helper.RecurringTask<Void>> recurring = new ArrayList<>();
         if (settings.recurringJobs()) {
             recurring.add(OperationQueue.recurring("berth-sweep-operations", settings.jobInterval(), jobs::sweepOperations));
             recurring.add(OperationQueue.recurring("berth-place-queued", settings.jobInterval(), jobs::placeQueued));
             recurring.add(OperationQueue.recurring("berth-entitlements", settings.jobInterval(), jobs::enforceEntitlements));
             recurring.add(OperationQueue.recurring("berth-backups", settings.jobInterval(), jobs::runDueBackups));
+            recurring.add(OperationQueue.recurring("berth-termination-warnings", settings.jobInterval(), jobs::sendTerminationWarnings));
             recurring.add(OperationQueue.recurring("berth-health", settings.jobInterval().multipliedBy(5), jobs::checkHealth));
             recurring.add(OperationQueue.recurring("berth-reconcile", settings.jobInterval().multipliedBy(5), reconciler::reconcile));
         }

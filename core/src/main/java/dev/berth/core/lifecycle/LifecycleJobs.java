@@ -5,6 +5,8 @@ import dev.berth.core.billing.Entitlement;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.notify.Notification;
+import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
 import dev.berth.core.plan.Plan;
@@ -18,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +39,10 @@ public final class LifecycleJobs {
     private final InstanceService instances;
     private final BillingService billing;
     private final Consumer<String> submit;
+    private final Notifications notifications;
 
     LifecycleJobs(Engine engine, InstanceService instances, BillingService billing, Consumer<String> submit) {
+        this.notifications = new Notifications(engine);
         this.engine = engine;
         this.instances = instances;
         this.billing = billing;
@@ -87,13 +93,14 @@ public final class LifecycleJobs {
     }
 
     /**
-     * Starts a backup for every instance whose plan takes periodic backups and whose newest backup is older than
-     * the plan's interval, and deletes backups older than the plan's retention (always keeping the newest).
+     * Applies backup retention ({@link #enforceBackupRetention()}), then starts a backup for every instance whose
+     * plan takes periodic backups and whose newest backup is older than the plan's interval.
      *
      * @return the operations started
      */
     public List<String> runDueBackups() {
         if (engine.backupStore.isEmpty()) return List.of();
+        enforceBackupRetention();
         var store = engine.backupStore.get();
         Instant now = engine.clock.instant();
         List<String> started = new ArrayList<>();
@@ -104,9 +111,6 @@ public final class LifecycleJobs {
             if (!plan.backupPolicy().enabled()) continue;
             List<BackupManifest> backups = store.list(i.id);
             Instant newest = backups.isEmpty() ? null : backups.get(0).createdAt();
-            for (BackupManifest m : backups.subList(Math.min(1, backups.size()), backups.size())) {
-                if (m.createdAt().isBefore(now.minus(plan.backupPolicy().retention()))) store.delete(m.backupId());
-            }
             if (i.activeOperation == null && (newest == null || !newest.plus(plan.backupPolicy().interval()).isAfter(now))) {
                 try {
                     started.add(instances.backup(i.id).id());
@@ -116,6 +120,84 @@ public final class LifecycleJobs {
             }
         }
         return started;
+    }
+
+    /**
+     * Deletes exactly the expired backups: those older than the retention of their instance's plan. The newest
+     * backup of an instance that still exists is never expired (if periodic backups have been failing it is the
+     * only copy left); the backups of a terminated instance all expire, the final one included, once the
+     * retention has passed. When a terminated instance's last backup is gone, its secrets are deleted too, since
+     * nothing can use them any more.
+     *
+     * @return ids of the deleted backups
+     */
+    public List<String> enforceBackupRetention() {
+        Instant now = engine.clock.instant();
+        List<String> deleted = new ArrayList<>();
+        List<InstanceEntity> all = engine.db.read(em -> em.createQuery(
+                "select i from InstanceEntity i where i.state not in ('PENDING', 'QUEUED')",
+                InstanceEntity.class).getResultList());
+        for (InstanceEntity i : all) {
+            try {
+                boolean gone = InstanceState.TERMINATED.name().equals(i.state);
+                List<BackupManifest> backups = engine.backupStore.map(s -> s.list(i.id)).orElse(List.of());
+                if (!backups.isEmpty()) {
+                    Plan plan = PlanService.toPlan(engine.db.read(em -> em.find(PlanEntity.class, i.planId)));
+                    Instant cutoff = now.minus(plan.backupPolicy().retention());
+                    for (BackupManifest m : backups.subList(gone ? 0 : 1, backups.size())) {
+                        if (m.createdAt().isBefore(cutoff)) {
+                            engine.backupStore.get().delete(m.backupId());
+                            deleted.add(m.backupId());
+                        }
+                    }
+                }
+                if (gone) {
+                    engine.purgeSecretsWhenUnused(i.id);
+                }
+            } catch (RuntimeException e) {
+                log.warn("backup retention of instance {} failed: {}", i.id, e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Warns the customer of every instance scheduled for termination (suspended after its subscription ended)
+     * that termination is {@link NotificationSettings#terminationWarning()} or less away. Each schedule is warned
+     * once, however often the job runs and on however many Berth processes.
+     *
+     * @return ids of the instances warned by this run
+     */
+    public List<String> sendTerminationWarnings() {
+        if (engine.notifier.isEmpty()) return List.of();
+        Instant now = engine.clock.instant();
+        List<String> warned = new ArrayList<>();
+        List<InstanceEntity> scheduled = engine.db.read(em -> em.createQuery(
+                "select i from InstanceEntity i where i.state = 'SUSPENDED' and i.entitlement = 'ENDED'", InstanceEntity.class)
+                .getResultList());
+        for (InstanceEntity candidate : scheduled) {
+            Plan plan = PlanService.toPlan(engine.db.read(em -> em.find(PlanEntity.class, candidate.planId)));
+            Instant terminationAt = candidate.entitlementAt.plus(plan.retention());
+            if (now.isBefore(terminationAt.minus(engine.notifications.terminationWarning())) || !now.isBefore(terminationAt)) {
+                continue;
+            }
+            try {
+                String id = engine.db.inTransaction(em -> notifications.enqueue(em, em.find(InstanceEntity.class, candidate.id),
+                        Notification.Type.TERMINATION_WARNING, candidate.entitlementAt.toString(),
+                        Map.of("terminationAt", terminationAt.toString(),
+                                "terminationDate", DateTimeFormatter.ISO_LOCAL_DATE.format(terminationAt.atZone(ZoneOffset.UTC)))));
+                if (id != null) {
+                    submit.accept(id);
+                    warned.add(candidate.id);
+                }
+            } catch (RuntimeException e) {
+                // a peer process recorded the same warning at the same moment: the unique id keeps it to one
+                if (!dev.berth.core.store.Database.isUniqueViolation(e)) {
+                    log.warn("termination warning for instance {} failed: {}", candidate.id, e.getMessage());
+                }
+            }
+        }
+        return warned;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.berth.core.catalog.TemplateResolver;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.error.RateLimitedException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.error.UnsupportedCapabilityException;
 import dev.berth.core.events.BerthEvent;
@@ -36,6 +37,7 @@ import jakarta.persistence.LockModeType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -64,10 +67,14 @@ final class OperationRunner {
 
     private final Engine engine;
     private final Runnable capacityFreed;
+    private final Consumer<String> submit;
+    private final Notifications notifications;
 
-    OperationRunner(Engine engine, Runnable capacityFreed) {
+    OperationRunner(Engine engine, Runnable capacityFreed, Consumer<String> submit) {
         this.engine = engine;
         this.capacityFreed = capacityFreed;
+        this.submit = submit;
+        this.notifications = new Notifications(engine);
     }
 
     OperationQueue.Outcome run(String operationId) {
@@ -96,6 +103,7 @@ final class OperationRunner {
                 case RESTORE -> restore(ctx);
                 case TERMINATE -> terminate(ctx);
                 case MIGRATE -> throw new UnsupportedCapabilityException("migration is not implemented by the engine yet");
+                case NOTIFY -> notify(ctx);
             }
             return new OperationQueue.Outcome.Done();
         } catch (Queued q) {
@@ -119,22 +127,24 @@ final class OperationRunner {
             provider(i).provision(request(i, i.appVersion));
         });
         step(c, "READY", () -> awaitRunning(instance(c)));
-        step(c, "ACTIVATE", () -> finish(c, InstanceState.ACTIVE, i -> { }, BerthEvent.Type.INSTANCE_PROVISIONED));
-        notifyBestEffort(c, Notification.Type.INSTANCE_READY, true);
+        // the ready message is recorded with the activation, in one transaction: it is sent (and retried) on its
+        // own, so a mail server that is down never holds up or undoes the provision
+        step(c, "ACTIVATE", () -> finish(c, InstanceState.ACTIVE, i -> { }, BerthEvent.Type.INSTANCE_PROVISIONED,
+                Notification.Type.INSTANCE_READY, Map.of()));
     }
 
     private void suspend(Context c) {
         step(c, "RUNTIME", () -> provider(instance(c)).suspend(c.op.instanceId));
-        step(c, "FINALIZE", () -> finish(c, InstanceState.SUSPENDED,
-                i -> i.suspensionReason = c.op.params.getOrDefault("reason", "ADMIN"), BerthEvent.Type.INSTANCE_SUSPENDED));
-        notifyBestEffort(c, Notification.Type.INSTANCE_SUSPENDED, false);
+        String reason = c.op.params.getOrDefault("reason", "ADMIN");
+        step(c, "FINALIZE", () -> finish(c, InstanceState.SUSPENDED, i -> i.suspensionReason = reason,
+                BerthEvent.Type.INSTANCE_SUSPENDED, Notification.Type.INSTANCE_SUSPENDED, Map.of("reason", reason)));
     }
 
     private void resume(Context c) {
         step(c, "RUNTIME", () -> provider(instance(c)).resume(c.op.instanceId));
         step(c, "READY", () -> awaitRunning(instance(c)));
-        step(c, "FINALIZE", () -> finish(c, InstanceState.ACTIVE, i -> i.suspensionReason = null, BerthEvent.Type.INSTANCE_RESUMED));
-        notifyBestEffort(c, Notification.Type.INSTANCE_RESUMED, false);
+        step(c, "FINALIZE", () -> finish(c, InstanceState.ACTIVE, i -> i.suspensionReason = null, BerthEvent.Type.INSTANCE_RESUMED,
+                Notification.Type.INSTANCE_RESUMED, Map.of()));
     }
 
     private void changePlan(Context c) {
@@ -180,6 +190,12 @@ final class OperationRunner {
             if (!m.instanceId().equals(i.id)) {
                 throw new InvalidSpecException("backupId", "belongs to another instance");
             }
+            // data encrypted with a key (n8n) is useless without that key: the instance's stored secret, which is
+            // never regenerated and outlives termination while backups exist, is what the runtime gets back
+            if (m.encryptionKeyRef() != null && !engine.secrets.load(i.id).containsKey(m.encryptionKeyRef())) {
+                throw new BerthException("backup " + backupId + " needs secret " + m.encryptionKeyRef()
+                        + ", which instance " + i.id + " no longer has", false);
+            }
             provider(i).backups().orElseThrow(() -> new UnsupportedCapabilityException("provider cannot restore"))
                     .restore(i.id, m, store);
         });
@@ -202,9 +218,19 @@ final class OperationRunner {
             if (i.nodeId != null) provider(i).terminate(i.id);
         });
         step(c, "DNS", () -> engine.dns.ifPresent(d -> d.delete(instance(c).hostname)));
-        step(c, "FINALIZE", () -> finish(c, InstanceState.TERMINATED, i -> { }, BerthEvent.Type.INSTANCE_TERMINATED));
-        notifyBestEffort(c, Notification.Type.INSTANCE_TERMINATED, false);
+        step(c, "FINALIZE", () -> finish(c, InstanceState.TERMINATED, i -> { }, BerthEvent.Type.INSTANCE_TERMINATED,
+                Notification.Type.INSTANCE_TERMINATED, Map.of()));
         capacityFreed.run();
+    }
+
+    private void notify(Context c) {
+        step(c, "SEND", () -> notifications.deliver(c.op));
+        engine.db.run(em -> {
+            OperationEntity o = em.find(OperationEntity.class, c.op.id);
+            o.status = OperationStatus.SUCCEEDED.name();
+            o.finishedAt = engine.clock.instant();
+            o.updatedAt = o.finishedAt;
+        });
     }
 
     // ---- steps ------------------------------------------------------------------------------------------
@@ -310,7 +336,14 @@ final class OperationRunner {
     }
 
     /** Ends the operation successfully and moves the instance to {@code state} (null: unchanged). */
-    private void finish(Context c, InstanceState state, java.util.function.Consumer<InstanceEntity> change, BerthEvent.Type event) {
+    private void finish(Context c, InstanceState state, Consumer<InstanceEntity> change, BerthEvent.Type event) {
+        finish(c, state, change, event, null, Map.of());
+    }
+
+    /** Same, and records the message {@code notify} (null: none) in the same transaction. */
+    private void finish(Context c, InstanceState state, Consumer<InstanceEntity> change, BerthEvent.Type event,
+                        Notification.Type notify, Map<String, String> values) {
+        String[] message = new String[1];
         InstanceEntity after = engine.db.inTransaction(em -> {
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             if (state != null && !state.name().equals(i.state)) {
@@ -325,26 +358,16 @@ final class OperationRunner {
             o.status = OperationStatus.SUCCEEDED.name();
             o.finishedAt = engine.clock.instant();
             o.updatedAt = o.finishedAt;
+            if (notify != null) {
+                message[0] = notifications.enqueue(em, i, notify, c.op.id, values);
+            }
             return i;
         });
+        if (message[0] != null) {
+            submit.accept(message[0]);
+        }
         if (event != null) {
             engine.publish(event, after, null);
-        }
-    }
-
-    private void notifyBestEffort(Context c, Notification.Type type, boolean withCredentials) {
-        if (engine.notifier.isEmpty()) return;
-        var i = instance(c);
-        try {
-            String email = engine.db.read(em -> em.find(dev.berth.core.store.TenantEntity.class, i.tenantId)).email;
-            var credentials = withCredentials ? engine.secrets.load(i.id) : Map.<String, dev.berth.core.secret.SecretValue>of();
-            engine.notifier.get().send(new Notification(type, email, i.id,
-                    Map.of("url", "https://" + i.hostname, "app", i.appId, "version", i.appVersion), credentials));
-        } catch (RuntimeException e) {
-            // a message that cannot be sent never undoes a lifecycle change; it stays visible on the operation
-            log.warn("notification {} for instance {} failed: {}", type, i.id, e.getMessage());
-            engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError =
-                    Engine.truncate("notification " + type + " failed: " + e.getMessage()));
         }
     }
 
@@ -353,13 +376,22 @@ final class OperationRunner {
     private OperationQueue.Outcome failed(Context c, RuntimeException e) {
         boolean retryable = !(e instanceof BerthException be) || be.retryable();
         String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
-        if (retryable && c.op.attempts < engine.settings.maxAttempts()) {
-            Instant at = Instant.now().plus(engine.settings.retryDelay(c.op.attempts));
+        boolean isNotify = OperationType.NOTIFY.name().equals(c.op.type);
+        int maxAttempts = isNotify ? engine.notifications.maxAttempts() : engine.settings.maxAttempts();
+        if (retryable && c.op.attempts < maxAttempts) {
+            Duration delay = engine.settings.retryDelay(c.op.attempts);
+            if (e instanceof RateLimitedException r && r.retryAfter().compareTo(delay) > 0) {
+                delay = r.retryAfter(); // never call a rate-limited service back sooner than it asked
+            }
+            Instant at = Instant.now().plus(delay);
             log.info("operation {} ({}) attempt {} failed at step {}, retrying at {}: {}", c.op.id, c.op.type, c.op.attempts, c.op.step, at, message);
             engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError = message);
             return new OperationQueue.Outcome.RetryAt(at);
         }
         log.warn("operation {} ({}) failed for good at step {}: {}", c.op.id, c.op.type, c.op.step, message);
+        if (isNotify) {
+            return messageGivenUp(c, message);
+        }
         try {
             compensate(c);
         } catch (RuntimeException ce) {
@@ -369,6 +401,7 @@ final class OperationRunner {
                     Engine.truncate(message + " (compensation pending: " + ce.getMessage() + ")"));
             return new OperationQueue.Outcome.RetryAt(Instant.now().plus(engine.settings.retryDelay(c.op.attempts)));
         }
+        String[] operatorMessage = new String[1];
         InstanceEntity after = engine.db.inTransaction(em -> {
             OperationEntity o = em.find(OperationEntity.class, c.op.id);
             o.status = OperationStatus.FAILED.name();
@@ -383,12 +416,33 @@ final class OperationRunner {
                 i.stateReason = Engine.truncate(c.op.type + " failed at step " + c.op.step + ": " + message);
                 i.nodeId = null; // compensation released the runtime resources, so the placement is released too
             }
+            // the operator hears of it in the same transaction that records the failure
+            var type = OperationType.BACKUP.name().equals(c.op.type) ? Notification.Type.BACKUP_FAILED : Notification.Type.OPERATION_FAILED;
+            operatorMessage[0] = notifications.enqueue(em, i, type, c.op.id,
+                    Map.of("operation", c.op.id, "operationType", c.op.type, "error", message));
             return i;
         });
+        if (operatorMessage[0] != null) {
+            submit.accept(operatorMessage[0]);
+        }
         engine.publish(BerthEvent.Type.OPERATION_FAILED, after, c.op.type + " failed: " + message);
         if (failsInstance(OperationType.valueOf(c.op.type))) {
             capacityFreed.run();
         }
+        return new OperationQueue.Outcome.Done();
+    }
+
+    /** A message that could not be sent in its whole retry budget: recorded FAILED; the instance is untouched. */
+    private OperationQueue.Outcome messageGivenUp(Context c, String message) {
+        InstanceEntity i = engine.db.inTransaction(em -> {
+            OperationEntity o = em.find(OperationEntity.class, c.op.id);
+            o.status = OperationStatus.FAILED.name();
+            o.lastError = message;
+            o.finishedAt = engine.clock.instant();
+            o.updatedAt = o.finishedAt;
+            return em.find(InstanceEntity.class, c.op.instanceId);
+        });
+        engine.publish(BerthEvent.Type.OPERATION_FAILED, i, "NOTIFY " + c.op.params.get(Notifications.TYPE_PARAM) + " failed: " + message);
         return new OperationQueue.Outcome.Done();
     }
 

@@ -22,9 +22,13 @@ public final class OperationService {
         return Engine.toOperation(e);
     }
 
-    /** An instance's operations, oldest first: its history. */
+    /**
+     * An instance's operations, oldest first: its history, including the NOTIFY operations of its messages (a
+     * message is listed after the operation that caused it when both carry the same time).
+     */
     public List<Operation> forInstance(String instanceId) {
-        return engine.db.read(em -> em.createQuery("select o from OperationEntity o where o.instanceId = :i order by o.createdAt, o.id", OperationEntity.class)
+        return engine.db.read(em -> em.createQuery("select o from OperationEntity o where o.instanceId = :i"
+                        + " order by o.createdAt, case when o.type = 'NOTIFY' then 1 else 0 end, o.id", OperationEntity.class)
                 .setParameter("i", instanceId).getResultList().stream().map(Engine::toOperation).toList());
     }
 }

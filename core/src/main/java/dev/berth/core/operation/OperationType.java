@@ -10,5 +10,10 @@ public enum OperationType {
     BACKUP,
     RESTORE,
     MIGRATE,
-    TERMINATE
+    TERMINATE,
+    /**
+     * Sends one message (credentials, suspension, termination warning, backup failure). It runs beside the
+     * instance's other operations, never holds the instance, and its failure never changes the instance.
+     */
+    NOTIFY
 }

@@ -55,6 +55,23 @@ public final class InstanceSecrets {
         });
     }
 
+    /**
+     * Deletes every secret of an instance. Only for an instance that is gone and whose last backup is gone too:
+     * a retained backup of n8n is unreadable without its encryption key.
+     *
+     * @return how many secrets were deleted
+     */
+    public int purge(String instanceId) {
+        return db.inTransaction(em -> em.createQuery("delete from InstanceSecretEntity s where s.instanceId = :i")
+                .setParameter("i", instanceId).executeUpdate());
+    }
+
+    /** True when the instance still has stored secrets. */
+    public boolean has(String instanceId) {
+        return db.read(em -> em.createQuery("select count(s) from InstanceSecretEntity s where s.instanceId = :i", Long.class)
+                .setParameter("i", instanceId).getSingleResult()) > 0;
+    }
+
     private static String associatedData(String instanceId, String name) {
         return "berth/instance/" + instanceId + "/" + name;
     }

@@ -88,7 +88,11 @@ public final class TenantService {
         });
     }
 
-    /** Deletes a tenant. Refused while it has instances that are not terminated. */
+    /**
+     * Deletes a tenant. Refused while it has instances that are not terminated. The secrets of its terminated
+     * instances are kept while any of their backups is retained (an n8n backup cannot be read without its
+     * encryption key); the backup retention job deletes them with the last backup.
+     */
     public void delete(String id) {
         db.run(em -> {
             TenantEntity e = em.find(TenantEntity.class, id);
@@ -98,8 +102,6 @@ public final class TenantService {
             if (live > 0) {
                 throw new ConflictException("tenant " + id + " still has " + live + " instance(s); terminate them first");
             }
-            em.createQuery("delete from InstanceSecretEntity s where s.instanceId in (select i.id from InstanceEntity i where i.tenantId = :t)")
-                    .setParameter("t", id).executeUpdate();
             // terminated instances keep their history rows; the tenant is disabled rather than orphaning them
             long any = em.createQuery("select count(i) from InstanceEntity i where i.tenantId = :t", Long.class)
                     .setParameter("t", id).getSingleResult();

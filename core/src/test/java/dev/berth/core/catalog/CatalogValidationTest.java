@@ -50,6 +50,21 @@ class CatalogValidationTest {
     }
 
     @Test
+    void a_secret_marked_credential_is_read_and_defaults_to_false() {
+        assertThat(Catalog.parseYaml(VALID).get("demo").secret("KEY").orElseThrow().credential()).isFalse();
+        String withAdmin = VALID.replace("        alphabet: HEX\n",
+                "        alphabet: HEX\n      - name: ADMIN_PASSWORD\n        length: 20\n        alphabet: ALPHANUMERIC\n        credential: true\n");
+        assertThat(Catalog.parseYaml(withAdmin).get("demo").secret("ADMIN_PASSWORD").orElseThrow().credential()).isTrue();
+    }
+
+    @Test
+    void the_encryption_key_cannot_be_a_customer_credential() {
+        String yaml = VALID.replace("        alphabet: HEX\n", "        alphabet: HEX\n        credential: true\n")
+                .replace("    defaultVersion:", "    encryptionKeySecret: KEY\n    defaultVersion:");
+        assertRejected(yaml, "apps[demo].secrets[KEY].credential", "cannot be a customer credential");
+    }
+
+    @Test
     void unknown_placeholder_is_rejected_with_the_env_path() {
         assertRejected(VALID.replace("\"${host}\"", "\"${hostname}\""),
                 "apps[demo].components[app].env.PUBLIC_HOST", "unknown placeholder '${hostname}'");

@@ -1,0 +1,86 @@
+package dev.berth.docker;
+
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.provider.ComponentSpec;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Waits for a component's readiness probe (HTTP GET answering 2xx, or a TCP connect) on the container's
+ * address in its instance network. Berth must therefore reach the instance networks, which holds when it runs
+ * on the Docker host itself (the single-VM set-up) or on a host routed to the container networks.
+ */
+final class ReadinessProbe {
+
+    /** The probe did not succeed in time. Retryable: a slow first start may succeed on a later attempt. */
+    static final class NotReadyException extends UnavailableException {
+        NotReadyException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    private static final long POLL_MILLIS = 100;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ATTEMPT_TIMEOUT).build();
+
+    /**
+     * Polls until the probe succeeds or {@code timeout} passes. {@code address} gives the container's current
+     * IP (empty while it has none, e.g. when it is restarting).
+     *
+     * @throws NotReadyException when the deadline passes
+     */
+    void await(String what, ComponentSpec.Readiness probe, Supplier<Optional<String>> address, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no address yet";
+        while (true) {
+            Optional<String> ip = address.get();
+            if (ip.isPresent()) {
+                Optional<String> failure = attempt(ip.get(), probe);
+                if (failure.isEmpty()) {
+                    return;
+                }
+                last = failure.get();
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new NotReadyException(what + " did not pass its readiness probe within " + timeout + " (" + last + ")");
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("interrupted while waiting for " + what);
+            }
+        }
+    }
+
+    /** One try; empty on success, else why it failed. */
+    Optional<String> attempt(String ip, ComponentSpec.Readiness probe) {
+        try {
+            if (probe.path() == null) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(ip, probe.port()), (int) ATTEMPT_TIMEOUT.toMillis());
+                }
+                return Optional.empty();
+            }
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + ip + ":" + probe.port() + probe.path()))
+                    .timeout(ATTEMPT_TIMEOUT).GET().build();
+            int code = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return code >= 200 && code < 300 ? Optional.empty() : Optional.of("HTTP " + code);
+        } catch (IOException e) {
+            return Optional.of(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while probing readiness");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.berth.examples.server;
+
+import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.secret.SecretCipher;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** The operator's Tink keyset: read from its file, or generated there (owner-only) on a fresh machine. */
+final class Keysets {
+
+    private Keysets() {
+    }
+
+    /** The keyset JSON; never logged. */
+    static String loadOrCreate(Path file) {
+        try {
+            if (Files.exists(file)) return Files.readString(file);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            String json = SecretCipher.generateKeysetJson();
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file); // not a POSIX file system
+            } catch (FileAlreadyExistsException e) {
+                return Files.readString(file); // another process created it first
+            }
+            Files.writeString(file, json);
+            return json;
+        } catch (IOException e) {
+            throw new InvalidSpecException("keysetFile", "cannot read or create " + file + ": " + e.getMessage());
+        }
+    }
+}

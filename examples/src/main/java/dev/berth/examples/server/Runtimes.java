@@ -1,0 +1,16 @@
+package dev.berth.examples.server;
+
+import dev.berth.core.provider.RuntimeProvider;
+
+import java.util.Map;
+
+/**
+ * The runtime providers this server was configured with, by kind.
+ *
+ * @param byKind provider per kind
+ */
+public record Runtimes(Map<String, RuntimeProvider> byKind) {
+    public Runtimes {
+        byKind = Map.copyOf(byKind);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.berth.examples.server;
+
+import dev.berth.examples.server.config.ConfigLoader;
+import dev.berth.examples.server.config.ServerConfig;
+import dev.berth.testkit.memory.InMemoryBackupStore;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts servers for tests: in-process, on a random loopback port, on the in-memory runtime, H2 in a temp folder. */
+final class TestServers {
+
+    private TestServers() {
+    }
+
+    /** Environment for a memory-runtime server in {@code dataDir}; {@code extra} overrides it. */
+    static Map<String, String> memoryEnv(Path dataDir, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("BERTH_HTTP_HOST", "127.0.0.1");
+        env.put("BERTH_HTTP_PORT", "0");
+        env.put("BERTH_DATA_DIR", dataDir.toString());
+        env.put("BERTH_PROVIDERS", "{\"memory\": {}}");
+        env.put("BERTH_NODES", "[{\"id\": \"mem\", \"provider\": \"memory\", \"target\": \"mem-1\"}]");
+        env.put("BERTH_ENGINE_POLL_INTERVAL", "PT0.2S");
+        env.put("BERTH_ENGINE_BASE_DOMAIN", "apps.test");
+        env.put("BERTH_HTTP_RATE_LIMIT_REQUESTS_PER_MINUTE", "100000");
+        env.put("BERTH_HTTP_RATE_LIMIT_BURST", "10000");
+        env.putAll(extra);
+        return env;
+    }
+
+    static BerthServer memory(Path dataDir, Map<String, String> extra) {
+        ServerConfig config = ConfigLoader.load(null, memoryEnv(dataDir, extra));
+        return BerthServer.start(config, new InMemoryBackupStore());
+    }
+
+    static ApiClient admin(BerthServer server) {
+        return new ApiClient(server.localUri(), server.firstAdminKey().orElseThrow().reveal());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.berth.examples.server.config;
+
+import dev.berth.core.error.InvalidSpecException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults_run_on_a_fresh_machine_h2_in_data_local_docker_and_three_growing_plans() {
+        ServerConfig c = ConfigLoader.load(null, Map.of());
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.dataDir()).isEqualTo("./data");
+        assertThat(c.database().url()).isNull();
+        assertThat(c.providers()).containsOnlyKeys("docker");
+        assertThat(c.nodes()).singleElement().satisfies(n -> {
+            assertThat(n.id()).isEqualTo("local");
+            assertThat(n.provider()).isEqualTo("docker");
+            assertThat(n.cpuMillis()).as("read from the engine").isNull();
+        });
+        assertThat(c.plans()).extracting(p -> p.id()).containsExactly("basic", "pro", "enterprise");
+        for (int i = 1; i < 3; i++) {
+            var smaller = c.plans().get(i - 1);
+            var bigger = c.plans().get(i);
+            assertThat(bigger.resources().cpuLimitMillis()).isGreaterThan(smaller.resources().cpuLimitMillis());
+            assertThat(bigger.resources().memoryLimitBytes()).isGreaterThan(smaller.resources().memoryLimitBytes());
+            assertThat(bigger.resources().diskBytes()).isGreaterThan(smaller.resources().diskBytes());
+            assertThat(bigger.backupPolicy().interval()).isLessThan(smaller.backupPolicy().interval());
+        }
+    }
+
+    @Test
+    void the_file_overrides_defaults_and_the_environment_overrides_the_file() throws IOException {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, """
+                http:
+                  port: 9000
+                database:
+                  url: jdbc:postgresql://db:5432/berth
+                  user: berth
+                providers:
+                  memory: {}
+                engine:
+                  baseDomain: apps.example.com
+                """);
+        ServerConfig c = ConfigLoader.load(file, Map.of("BERTH_HTTP_PORT", "9100", "BERTH_DATABASE_PASSWORD", "s3cret",
+                "BERTH_ENGINE_POLL_INTERVAL", "PT3S", "BERTH_NODES", "[{\"id\":\"a\",\"provider\":\"memory\",\"cpuMillis\":1000}]"));
+        assertThat(c.http().port()).isEqualTo(9100);
+        assertThat(c.http().maxBodyBytes()).as("default kept").isEqualTo(65536);
+        assertThat(c.database().url()).isEqualTo("jdbc:postgresql://db:5432/berth");
+        assertThat(c.database().password()).isEqualTo("s3cret");
+        assertThat(c.database().toString()).doesNotContain("s3cret");
+        assertThat(c.providers()).as("the operator's providers replace the default ones").containsOnlyKeys("memory");
+        assertThat(c.engine().baseDomain()).isEqualTo("apps.example.com");
+        assertThat(c.engine().pollInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.nodes()).singleElement().satisfies(n -> assertThat(n.cpuMillis()).isEqualTo(1000));
+    }
+
+    @Test
+    void env_names_follow_the_key_path() {
+        assertThat(ConfigLoader.envName("http.maxBodyBytes")).isEqualTo("BERTH_HTTP_MAX_BODY_BYTES");
+        assertThat(ConfigLoader.envName("http.rateLimit.requestsPerMinute")).isEqualTo("BERTH_HTTP_RATE_LIMIT_REQUESTS_PER_MINUTE");
+        assertThat(ConfigLoader.envName("dataDir")).isEqualTo("BERTH_DATA_DIR");
+    }
+
+    @Test
+    void a_misspelt_key_is_an_error_naming_it() throws IOException {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, "http:\n  prot: 9000\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("http.prot"));
+    }
+
+    @Test
+    void wrong_values_name_their_key() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_HTTP_PORT", "eighty")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("http.port"));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_HTTP_RATE_LIMIT_BURST", "0")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("http.rateLimit.burst"));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_NODES", "[{")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("BERTH_NODES"));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_PLANS",
+                "[{\"id\":\"x\",\"name\":\"X\",\"resources\":{\"cpuRequestMillis\":2,\"cpuLimitMillis\":1,"
+                        + "\"memoryRequestBytes\":67108864,\"memoryLimitBytes\":67108864,\"diskBytes\":1}}]")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("plans[0].resources.cpuRequestMillis"));
+    }
+}
