@@ -1,6 +1,5 @@
 package dev.berth.stripe;
 
-import com.stripe.net.Webhook;
 import dev.berth.core.Berth;
 import dev.berth.core.billing.WebhookResult;
 import dev.berth.core.instance.Instance;
@@ -133,31 +132,21 @@ public final class StripeTestBed implements AutoCloseable {
 
     /** An event with the given data object, rendered in {@code apiVersion}. */
     public String event(String eventId, String type, String object, String apiVersion) {
-        return Fixtures.render("event.json", Map.of("event_id", eventId, "api_version", apiVersion, "created", Long.toString(now()),
-                "object", object, "previous_attributes", "", "type", type));
+        return StripeEvents.event(eventId, type, object, apiVersion, now());
     }
 
     public String newEventId() {
-        return "evt_1Qx" + ids.incrementAndGet() + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return StripeEvents.newEventId();
     }
 
     /** {@code customer.subscription.*} with the subscription's current snapshot, in the SDK's API version. */
     public String subscriptionEvent(String type, String subscriptionId) {
-        return event(newEventId(), type, api.subscriptionJson(subscriptionId), com.stripe.Stripe.API_VERSION);
+        return StripeEvents.subscriptionEvent(api, type, subscriptionId, now());
     }
 
     /** {@code checkout.session.completed} for a paid subscription checkout. */
     public String checkoutCompleted(Tenant tenant, String subscriptionId) {
-        FakeStripeApi.Sub s = api.subscription(subscriptionId);
-        String session = Fixtures.render("checkout_session.json", Map.ofEntries(
-                Map.entry("id", "cs_test_b1" + ids.incrementAndGet()), Map.entry("client_reference_id", tenant.id()),
-                Map.entry("created", Long.toString(now() - 120)), Map.entry("expires_at", Long.toString(now() + 86000)),
-                Map.entry("customer", Fixtures.str(s.customer)),
-                Map.entry("customer_details", "{\"email\": " + Fixtures.str(tenant.email()) + ", \"name\": null}"),
-                Map.entry("customer_email", Fixtures.str(tenant.email())), Map.entry("invoice", "\"in_1Qx9bMJ2eZvKYlo2mG2h4Kx1\""),
-                Map.entry("metadata", Fixtures.object(s.metadata)), Map.entry("payment_status", "paid"), Map.entry("status", "complete"),
-                Map.entry("subscription", Fixtures.str(subscriptionId)), Map.entry("url", "null")));
-        return event(newEventId(), "checkout.session.completed", session, com.stripe.Stripe.API_VERSION);
+        return StripeEvents.checkoutCompleted(api, tenant.id(), tenant.email(), subscriptionId, now());
     }
 
     /** {@code invoice.paid} / {@code invoice.payment_failed} in the SDK's API version. */
@@ -174,16 +163,11 @@ public final class StripeTestBed implements AutoCloseable {
     }
 
     public static String sign(String payload, String secret, long timestamp) {
-        try {
-            return Webhook.Signature.generateSignatureHeader(payload, secret, timestamp);
-        } catch (java.security.NoSuchAlgorithmException | java.security.InvalidKeyException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeEvents.sign(payload, secret, timestamp);
     }
 
     public static String idOf(String payload) {
-        int at = payload.indexOf("\"evt_");
-        return payload.substring(at + 1, payload.indexOf('"', at + 1));
+        return StripeEvents.idOf(payload);
     }
 
     /** Waits until the worker has finished the event (DONE or FAILED). */

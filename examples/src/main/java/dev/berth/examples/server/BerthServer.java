@@ -2,6 +2,9 @@ package dev.berth.examples.server;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import dev.berth.stripe.StripeBilling;
 import dev.berth.core.Berth;
 import dev.berth.core.BerthConfig;
 import dev.berth.core.BerthModule;
@@ -77,6 +80,14 @@ public final class BerthServer implements AutoCloseable {
      * @throws InvalidSpecException naming the setting that is wrong
      */
     public static BerthServer start(ServerConfig config, BackupStore backupStore) {
+        return start(config, backupStore, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a server whose engine and billing read time from {@code clock} (tests move a fake clock to pass
+     * grace periods and retention).
+     */
+    public static BerthServer start(ServerConfig config, BackupStore backupStore, Clock clock) {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dataDir);
@@ -100,14 +111,15 @@ public final class BerthServer implements AutoCloseable {
             BerthConfig berthConfig = new BerthConfig(database(config.database(), dataDir), Keysets.loadOrCreate(Path.of(keysetFile)),
                     List.copyOf(providers.values()), catalog,
                     new TimedPlacement(PlacementStrategies.byName(config.engine().placement()), metrics.placement()),
-                    null, null, backups, Clock.systemUTC(), engine, StepListener.NONE);
+                    null, null, backups, clock, engine, StepListener.NONE);
             Injector injector = Guice.createInjector(new BerthModule(berthConfig),
-                    new ServerModule(config, engine, new Runtimes(providers), metrics, Clock.systemUTC()));
+                    new ServerModule(config, engine, new Runtimes(providers), metrics, clock));
             berth = injector.getInstance(Berth.class);
             metrics.countFrom(injector.getInstance(Database.class));
             seedPlans(berth, config.plans());
             registerNodes(berth, config.nodes(), providers);
             berth.start();
+            stripe(injector).ifPresent(StripeBilling::start);
             ApiKeyStore keys = injector.getInstance(ApiKeyStore.class);
             SecretValue adminKey = keys.hasAdminKey() ? null : keys.issue("admin", Scope.ADMIN).secret();
             Javalin app = HttpApp.create(injector).start(config.http().host(), config.http().port());
@@ -155,8 +167,21 @@ public final class BerthServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
-            berth.close();
+            try {
+                stripe(injector).ifPresent(StripeBilling::close);
+            } finally {
+                berth.close();
+            }
         }
+    }
+
+    /** Stripe billing, when configured. */
+    public Optional<StripeBilling> stripe() {
+        return stripe(injector);
+    }
+
+    private static Optional<StripeBilling> stripe(Injector injector) {
+        return injector.getInstance(Key.get(new TypeLiteral<Optional<StripeBilling>>() { }));
     }
 
     private static DatabaseSettings database(ServerConfig.DatabaseConfig db, Path dataDir) {

@@ -8,6 +8,7 @@ import dev.berth.examples.server.api.KeyRoutes;
 import dev.berth.examples.server.api.NodeRoutes;
 import dev.berth.examples.server.api.OperationRoutes;
 import dev.berth.examples.server.api.Routes;
+import dev.berth.examples.server.api.StripeRoutes;
 import dev.berth.examples.server.api.TenantRoutes;
 import dev.berth.examples.server.auth.AccessControl;
 import dev.berth.examples.server.config.ServerConfig;
@@ -28,7 +29,8 @@ final class HttpApp {
 
     /** Every feature's routes, in registration order. */
     static final List<Class<? extends Routes>> ROUTES = List.of(HealthRoutes.class, OpenApiRoutes.class, TenantRoutes.class,
-            CatalogRoutes.class, InstanceRoutes.class, OperationRoutes.class, NodeRoutes.class, KeyRoutes.class);
+            CatalogRoutes.class, InstanceRoutes.class, OperationRoutes.class, NodeRoutes.class, KeyRoutes.class,
+            StripeRoutes.class);
 
     private HttpApp() {
     }

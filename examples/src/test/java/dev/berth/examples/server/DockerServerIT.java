@@ -44,32 +44,7 @@ class DockerServerIT {
     static void start() throws IOException {
         DockerCli.run("info", "--format", "{{.ServerVersion}}"); // fails loudly without an engine
         TestAppImage.ensureAll();
-        Path catalog = dataDir.resolve("test-catalog.yaml");
-        Files.writeString(catalog, """
-                apps:
-                  - id: testapp
-                    name: Berth test app
-                    description: busybox httpd from the testkit image
-                    defaultVersion: "%s"
-                    supportedVersions: ["%s", "%s"]
-                    licence: { spdx: MIT, notes: test image, requiresAcknowledgement: false }
-                    components:
-                      - name: app
-                        image: "%s:{version}"
-                        http: true
-                        ports: [ { name: http, port: %d } ]
-                        volumes: [ { name: data, path: %s } ]
-                        env: { APP_HOST: "${host}" }
-                        readiness: { path: %s, port: %d, timeout: PT1M }
-                """.formatted(TestAppImage.V1, TestAppImage.V1, TestAppImage.V2, TestAppImage.REPOSITORY, TestAppImage.PORT,
-                TestAppImage.DATA_PATH, TestAppImage.HEALTH_PATH, TestAppImage.PORT));
-        Map<String, String> env = new HashMap<>();
-        env.put("BERTH_HTTP_HOST", "127.0.0.1");
-        env.put("BERTH_HTTP_PORT", "0");
-        env.put("BERTH_DATA_DIR", dataDir.resolve("data").toString());
-        env.put("BERTH_CATALOG_FILES", "[\"" + catalog + "\"]");
-        env.put("BERTH_PROVIDERS", "{\"docker\": {\"namePrefix\": \"" + PREFIX + "\", \"stopTimeout\": \"PT2S\"}}");
-        env.put("BERTH_ENGINE_POLL_INTERVAL", "PT0.2S");
+        Map<String, String> env = TestServers.dockerEnv(dataDir, PREFIX);
         server = BerthServer.start(ConfigLoader.load(null, env));
         admin = TestServers.admin(server);
     }

@@ -22,12 +22,14 @@ import java.util.Set;
  * @param nodes        nodes registered (or updated) on every start
  * @param plans        plans created on first start; later edits through the API are kept
  * @param backups      where backups are stored
+ * @param stripe       Stripe billing (off while its API key is empty)
  */
 public record ServerConfig(Http http, String dataDir, DatabaseConfig database, String keysetFile, EngineConfig engine,
                            List<String> catalogFiles, Map<String, Map<String, String>> providers, List<NodeConfig> nodes,
-                           List<Plan> plans, BackupConfig backups) {
+                           List<Plan> plans, BackupConfig backups, StripeConfig stripe) {
 
     public ServerConfig {
+        stripe = stripe == null ? new StripeConfig(null, null, null, null) : stripe;
         catalogFiles = catalogFiles == null ? List.of() : List.copyOf(catalogFiles);
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
@@ -117,4 +119,36 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      * @param directory folder for backup archives; null or blank for {@code dataDir/backups}
      */
     public record BackupConfig(String directory) { }
+
+    /**
+     * Stripe billing ({@code billing-stripe}): Checkout, the customer portal and {@code POST /webhooks/stripe}.
+     * Secrets never appear in {@link #toString()}.
+     *
+     * @param apiKey            Stripe secret key; empty: billing through Stripe is off
+     * @param webhookSecret     the webhook endpoint's signing secret ({@code whsec_…}); required with an API key
+     * @param apiBase           Stripe API base URL, null for Stripe itself
+     * @param reconcileInterval how often subscriptions are compared with Stripe's; null: hourly
+     */
+    public record StripeConfig(String apiKey, String webhookSecret, String apiBase, Duration reconcileInterval) {
+        public StripeConfig {
+            if (enabled(apiKey) && (webhookSecret == null || webhookSecret.isBlank())) {
+                throw new InvalidSpecException("webhookSecret", "is required when stripe.apiKey is set");
+            }
+        }
+
+        /** True when an API key is configured. */
+        public boolean enabled() {
+            return enabled(apiKey);
+        }
+
+        private static boolean enabled(String key) {
+            return key != null && !key.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "StripeConfig[apiKey=" + (enabled() ? "****" : "none") + ", webhookSecret=****, apiBase=" + apiBase
+                    + ", reconcileInterval=" + reconcileInterval + "]";
+        }
+    }
 }
