@@ -9,6 +9,9 @@ import dev.berth.core.backup.BackupStore;
 import dev.berth.core.backup.local.LocalBackupSettings;
 import dev.berth.core.backup.local.LocalBackupStore;
 import dev.berth.core.catalog.Catalog;
+import dev.berth.core.dns.DnsProvider;
+import dev.berth.core.dns.cloudflare.CloudflareDnsProvider;
+import dev.berth.core.dns.cloudflare.CloudflareSettings;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.StepListener;
@@ -16,6 +19,7 @@ import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
+import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.placement.PlacementStrategies;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.provider.NodeCapacity;
@@ -100,7 +104,9 @@ public final class BerthServer implements AutoCloseable {
             BerthConfig berthConfig = new BerthConfig(database(config.database(), dataDir), Keysets.loadOrCreate(Path.of(keysetFile)),
                     List.copyOf(providers.values()), catalog,
                     new TimedPlacement(PlacementStrategies.byName(config.engine().placement()), metrics.placement()),
-                    null, null, backups, Clock.systemUTC(), engine, StepListener.NONE);
+                    dns(config.dns()), null, backups, Clock.systemUTC(), engine, StepListener.NONE,
+                    new NotificationSettings(config.notifications().operatorEmail(), config.notifications().terminationWarning(),
+                            config.notifications().maxAttempts()));
             Injector injector = Guice.createInjector(new BerthModule(berthConfig),
                     new ServerModule(config, engine, new Runtimes(providers), metrics, Clock.systemUTC()));
             berth = injector.getInstance(Berth.class);
@@ -165,6 +171,14 @@ public final class BerthServer implements AutoCloseable {
             return new DatabaseSettings(h2.jdbcUrl(), h2.user(), h2.password(), db.maxPool());
         }
         return new DatabaseSettings(db.url(), db.user(), db.password() == null ? "" : db.password(), db.maxPool());
+    }
+
+    /** Cloudflare when its token is configured; otherwise none (the operator keeps a wildcard record). */
+    private static DnsProvider dns(ServerConfig.DnsConfig dns) {
+        ServerConfig.CloudflareConfig cf = dns == null ? null : dns.cloudflare();
+        if (cf == null || cf.apiToken() == null || cf.apiToken().isBlank()) return null;
+        return CloudflareDnsProvider.create(new CloudflareSettings(SecretValue.of(cf.apiToken()), cf.zoneId(), null,
+                cf.proxied(), cf.ttl(), false, null, null));
     }
 
     private static EngineSettings engine(ServerConfig.EngineConfig e) {

@@ -127,7 +127,9 @@ public final class ConfigLoader {
             JsonNode current = node.get(key);
             String value = env.get(name);
             if (value != null) {
-                if (current instanceof ObjectNode || current instanceof ArrayNode) {
+                boolean json = current instanceof ObjectNode || current instanceof ArrayNode
+                        || (current == null || current.isNull()) && (value.startsWith("{") || value.startsWith("["));
+                if (json) {
                     try {
                         node.set(key, YAML.readTree(value));
                     } catch (JacksonException e) {

@@ -96,4 +96,18 @@ class ConfigLoaderTest {
                         + "\"memoryRequestBytes\":67108864,\"memoryLimitBytes\":67108864,\"diskBytes\":1}}]")))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("plans[0].resources.cpuRequestMillis"));
     }
+
+    @Test
+    void production_switches_come_from_the_environment_and_secrets_stay_masked() {
+        ServerConfig c = ConfigLoader.load(null, Map.of("BERTH_DATABASE_URL", "jdbc:postgresql://db/berth",
+                "BERTH_DNS_CLOUDFLARE_API_TOKEN", "cf-token-123", "BERTH_DNS_CLOUDFLARE_ZONE_ID", "abc123",
+                "BERTH_NOTIFICATIONS_OPERATOR_EMAIL", "ops@example.com",
+                "BERTH_PROVIDERS", "{\"docker\": {\"hosts\": \"a=unix:///var/run/docker.sock,b=tcp://10.0.0.2:2376\"}}"));
+        assertThat(c.database().url()).isEqualTo("jdbc:postgresql://db/berth");
+        assertThat(c.dns().cloudflare().apiToken()).isEqualTo("cf-token-123");
+        assertThat(c.dns().cloudflare().zoneId()).isEqualTo("abc123");
+        assertThat(c.toString()).doesNotContain("cf-token-123");
+        assertThat(c.notifications().operatorEmail()).isEqualTo("ops@example.com");
+        assertThat(c.providers().get("docker")).containsEntry("hosts", "a=unix:///var/run/docker.sock,b=tcp://10.0.0.2:2376");
+    }
 }
