@@ -374,9 +374,11 @@ final class OperationRunner {
     // ---- failure handling -------------------------------------------------------------------------------
 
     private OperationQueue.Outcome failed(Context c, RuntimeException e) {
-        boolean retryable = !(e instanceof BerthException be) || be.retryable();
-        String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
         boolean isNotify = OperationType.NOTIFY.name().equals(c.op.type);
+        // a mail server refusing Berth's login is fixed by the operator, after which the message should still go out
+        boolean retryable = !(e instanceof BerthException be) || be.retryable()
+                || (isNotify && e instanceof dev.berth.core.error.AuthenticationException);
+        String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
         int maxAttempts = isNotify ? engine.notifications.maxAttempts() : engine.settings.maxAttempts();
         if (retryable && c.op.attempts < maxAttempts) {
             Duration delay = engine.settings.retryDelay(c.op.attempts);
@@ -419,7 +421,9 @@ final class OperationRunner {
             // the operator hears of it in the same transaction that records the failure
             var type = OperationType.BACKUP.name().equals(c.op.type) ? Notification.Type.BACKUP_FAILED : Notification.Type.OPERATION_FAILED;
             operatorMessage[0] = notifications.enqueue(em, i, type, c.op.id,
-                    Map.of("operation", c.op.id, "operationType", c.op.type, "error", message));
+                    // params share one 2000-character column: the message gets a shorter excerpt of the error
+                    Map.of("operation", c.op.id, "operationType", c.op.type,
+                            "error", message.length() <= 500 ? message : message.substring(0, 500) + "…"));
             return i;
         });
         if (operatorMessage[0] != null) {

@@ -4,6 +4,7 @@ import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.billing.BillingEvent;
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.catalog.Catalog;
+import dev.berth.core.error.AuthenticationException;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.error.RateLimitedException;
@@ -80,6 +81,16 @@ class IntegrationsEngineTest {
     }
 
     @Test
+    void aRefusedMailLoginIsRetriedBecauseTheOperatorFixesIt() {
+        harness(NotificationSettings.defaults());
+        notifier.failNext(InMemoryNotifier.Verb.SEND, 2, () -> new AuthenticationException("SMTP login refused"));
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        Operation sent = awaitMessage(i.id(), Notification.Type.INSTANCE_READY, OperationStatus.SUCCEEDED);
+        assertThat(sent.attempts()).isEqualTo(3);
+        assertThat(notifier.sent(Notification.Type.INSTANCE_READY)).hasSize(1);
+    }
+
+    @Test
     void aMessageGivenUpIsFailedInTheHistoryAndTheInstanceIsUntouched() {
         harness(NotificationSettings.defaults().withMaxAttempts(2));
         notifier.failAlways(InMemoryNotifier.Verb.SEND, () -> new UnavailableException("mail server down"));
@@ -150,7 +161,8 @@ class IntegrationsEngineTest {
     void aBackupThatFailsForGoodIsReportedToTheOperator() {
         harness(NotificationSettings.defaults().withOperatorEmail(OPERATOR));
         Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
-        h.provider.failNext(InMemoryProvider.Verb.BACKUP, 1, () -> new BerthException("volume snapshot refused", false));
+        // a long error still fits the message's parameters
+        h.provider.failNext(InMemoryProvider.Verb.BACKUP, 1, () -> new BerthException("volume snapshot refused " + "x".repeat(3000), false));
         Operation backup = h.awaitDone(h.berth.instances().backup(i.id()).id());
         assertThat(backup.status()).isEqualTo(OperationStatus.FAILED);
 
@@ -158,7 +170,7 @@ class IntegrationsEngineTest {
         Notification n = notifier.sent(Notification.Type.BACKUP_FAILED).get(0);
         assertThat(n.recipient()).isEqualTo(OPERATOR);
         assertThat(n.values()).containsEntry("operation", backup.id()).containsEntry("operationType", "BACKUP");
-        assertThat(n.values().get("error")).contains("volume snapshot refused");
+        assertThat(n.values().get("error")).contains("volume snapshot refused").hasSizeLessThanOrEqualTo(501);
         assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.ACTIVE);
     }
 
