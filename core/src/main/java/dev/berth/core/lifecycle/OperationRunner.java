@@ -225,12 +225,17 @@ final class OperationRunner {
 
     private void notify(Context c) {
         step(c, "SEND", () -> notifications.deliver(c.op));
-        engine.db.run(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.SUCCEEDED.name();
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
-        });
+        engine.db.run(em -> end(em, c.op.id, OperationStatus.SUCCEEDED, null));
+    }
+
+    /** Marks an operation ended with {@code status}; a null {@code error} keeps the last error recorded. */
+    private OperationEntity end(jakarta.persistence.EntityManager em, String operationId, OperationStatus status, String error) {
+        OperationEntity o = em.find(OperationEntity.class, operationId);
+        o.status = status.name();
+        if (error != null) o.lastError = error;
+        o.finishedAt = engine.clock.instant();
+        o.updatedAt = o.finishedAt;
+        return o;
     }
 
     // ---- steps ------------------------------------------------------------------------------------------
@@ -405,11 +410,7 @@ final class OperationRunner {
         }
         String[] operatorMessage = new String[1];
         InstanceEntity after = engine.db.inTransaction(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.FAILED.name();
-            o.lastError = message;
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
+            OperationEntity o = end(em, c.op.id, OperationStatus.FAILED, message);
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             i.activeOperation = null;
             i.updatedAt = o.finishedAt;
@@ -439,11 +440,7 @@ final class OperationRunner {
     /** A message that could not be sent in its whole retry budget: recorded FAILED; the instance is untouched. */
     private OperationQueue.Outcome messageGivenUp(Context c, String message) {
         InstanceEntity i = engine.db.inTransaction(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.FAILED.name();
-            o.lastError = message;
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
+            end(em, c.op.id, OperationStatus.FAILED, message);
             return em.find(InstanceEntity.class, c.op.instanceId);
         });
         engine.publish(BerthEvent.Type.OPERATION_FAILED, i, "NOTIFY " + c.op.params.get(Notifications.TYPE_PARAM) + " failed: " + message);

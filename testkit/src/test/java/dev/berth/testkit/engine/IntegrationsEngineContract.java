@@ -28,14 +28,18 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.berth.testkit.engine.EngineContract.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Durable messages, termination warnings, backup retention and the secrets backups depend on, over H2. */
-class IntegrationsEngineTest {
+/**
+ * Durable messages, termination warnings, backup retention and the secrets backups depend on; run on H2
+ * ({@link IntegrationsEngineH2Test}) and PostgreSQL ({@link IntegrationsEnginePostgresIT}).
+ */
+abstract class IntegrationsEngineContract {
+
+    protected abstract DatabaseSettings freshDatabase();
 
     private static final String OPERATOR = "ops@hosting.example";
 
@@ -44,7 +48,7 @@ class IntegrationsEngineTest {
 
     private EngineHarness harness(NotificationSettings notifications) {
         notifier = new InMemoryNotifier();
-        h = EngineHarness.create(DatabaseSettings.h2Memory("integrations-" + UUID.randomUUID()), EngineHarness.settings("worker-a"),
+        h = EngineHarness.create(freshDatabase(), EngineHarness.settings("worker-a"),
                 notifier, Catalog.builtin(), notifications).withNodeAndPlans(10);
         return h;
     }
