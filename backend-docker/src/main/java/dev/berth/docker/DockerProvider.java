@@ -82,6 +82,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     private final DockerSettings settings;
     private final Map<String, DockerHost> hosts = new LinkedHashMap<>();
     private final ReadinessProbe probe = new ReadinessProbe();
+    private final java.util.Set<String> proxyNetworkReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final ExecutorService statsPool = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "berth-docker-stats");
@@ -721,9 +722,33 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             return cmd.exec().getId();
         });
         if (c.http() && settings.proxyNetwork() != null) {
+            ensureProxyNetwork(host);
             host.connectNetwork(settings.proxyNetwork(), id);
         }
         return id;
+    }
+
+    /**
+     * Uses the operator's proxy network when it exists. Otherwise creates it with inter-container traffic
+     * disabled: every tenant's HTTP component joins it, and with ICC off they cannot reach each other through
+     * it, while a proxy on the host network (Traefik with {@code network_mode: host}) still reaches them all.
+     */
+    private void ensureProxyNetwork(DockerHost host) {
+        if (proxyNetworkReady.contains(host.name())) return;
+        String name = settings.proxyNetwork();
+        boolean exists = DockerErrors.call(host.name(), "list networks", () ->
+                host.client().listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> name.equals(n.getName())));
+        if (!exists) {
+            try {
+                DockerErrors.run(host.name(), "create proxy network " + name, () -> host.client().createNetworkCmd()
+                        .withName(name).withDriver("bridge").withCheckDuplicate(true)
+                        .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false"))
+                        .withLabels(Map.of(DockerLabels.MANAGED, "true", DockerLabels.ROLE, DockerLabels.ROLE_PROXY)).exec());
+            } catch (dev.berth.core.error.ConflictException raced) {
+                // created concurrently by another provision: fine
+            }
+        }
+        proxyNetworkReady.add(host.name());
     }
 
     /** Traefik labels of the HTTP component: a router on the instance's host name to its first port. */

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *   <li>{@value #VERSION_PATH}: the image's version</li>
  *   <li>{@value #ENV_PATH}: a CGI printing the process environment, to prove env and secrets arrived</li>
  * </ul>
- * {@value #DATA_PATH} is the data directory tests mount a volume on. Tags are {@code berth-test-app:<version>}
+ * {@value #DATA_PATH} is the data directory tests mount a volume on. {@value #FETCH} {@code HOST PORT PATH} prints
+ * what another container answers (busybox-static's {@code wget} cannot resolve names by itself). Tags are {@code berth-test-app:<version>}
  * for {@link #V1}, {@link #V2} and {@link #UNREADY}. An existing tag built from the same recipe is reused, so
  * building is cheap after the first time; building twice concurrently is harmless (same content, same tag).
  */
@@ -53,6 +54,8 @@ public final class TestAppImage {
     public static final String ENV_PATH = "/cgi-bin/env";
     /** Data directory (mount a volume here). */
     public static final String DATA_PATH = "/data";
+    /** Script fetching {@code http://HOST:PORT/PATH} from inside a container, resolving names first. */
+    public static final String FETCH = "/fetch.sh";
     /** Where Debian's busybox-static installs the binary. */
     public static final String BUSYBOX = "/bin/busybox";
 
@@ -143,6 +146,7 @@ public final class TestAppImage {
         Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
         executable(root.resolve("start.sh"), startScript());
         executable(root.resolve("www/cgi-bin/env"), envCgi());
+        executable(root.resolve("fetch.sh"), fetchScript());
         Files.writeString(root.resolve("www/version"), version + "\n");
         if (!UNREADY.equals(version)) {
             Files.writeString(root.resolve("www" + HEALTH_PATH), "ok\n");
@@ -156,6 +160,21 @@ public final class TestAppImage {
                 mkdir -p /data
                 exec /bin/busybox httpd -f -p "${PORT:-%d}" -h /www
                 """.formatted(PORT);
+    }
+
+    private static String fetchScript() {
+        return """
+                #!/bin/sh
+                # usage: /fetch.sh HOST PORT PATH -- prints the body, fails when HOST:PORT does not answer in 3 s.
+                # busybox-static's wget crashes resolving names (a static glibc has no NSS) and with -T, so names
+                # are resolved with busybox's own nslookup first and the time limit comes from timeout.
+                host="$1"
+                case "$host" in
+                  *[!0-9.]*) host=$(nslookup "$1" 2>/dev/null | awk '/^Name:/ {found=1} found && /^Address/ {print $NF; exit}') ;;
+                esac
+                [ -n "$host" ] || { echo "cannot resolve $1" >&2; exit 2; }
+                exec timeout 3 wget -q -O - "http://$host:$2$3"
+                """;
     }
 
     private static String envCgi() {
@@ -177,7 +196,7 @@ public final class TestAppImage {
     private static String recipe(String version) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((version + "\n" + startScript() + envCgi() + HEALTH_PATH + UNREADY).getBytes(StandardCharsets.UTF_8));
+            md.update((version + "\n" + startScript() + envCgi() + fetchScript() + HEALTH_PATH + UNREADY).getBytes(StandardCharsets.UTF_8));
             md.update(Files.readAllBytes(Path.of(BUSYBOX)));
             return HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (IOException e) {
