@@ -1,5 +1,12 @@
 package dev.berth.testkit.image;
 
+import dev.berth.core.catalog.AppComponent;
+import dev.berth.core.catalog.AppTemplate;
+import dev.berth.core.catalog.Licence;
+import dev.berth.core.catalog.PortSpec;
+import dev.berth.core.catalog.ProbeSpec;
+import dev.berth.core.catalog.SecretSpec;
+import dev.berth.core.catalog.VolumeSpec;
 import dev.berth.core.provider.ComponentSpec;
 import dev.berth.core.secret.SecretValue;
 
@@ -56,6 +63,10 @@ public final class TestAppImage {
     public static final String DATA_PATH = "/data";
     /** Script fetching {@code http://HOST:PORT/PATH} from inside a container, resolving names first. */
     public static final String FETCH = "/fetch.sh";
+    /** Catalog id of {@link #template()}. */
+    public static final String APP_ID = "berth-test-app";
+    /** The generated secret of {@link #template()}, in the env under this name. */
+    public static final String SECRET = "APP_SECRET";
     /** Where Debian's busybox-static installs the binary. */
     public static final String BUSYBOX = "/bin/busybox";
 
@@ -127,6 +138,23 @@ public final class TestAppImage {
         return new ComponentSpec(name, image(version), null, List.of(new ComponentSpec.Port("http", PORT)),
                 List.of(new ComponentSpec.Volume("data", DATA_PATH)), env, secretEnv,
                 new ComponentSpec.Readiness(HEALTH_PATH, PORT, readinessTimeout), http);
+    }
+
+    /**
+     * A catalog entry for the test app (id {@value #APP_ID}), so that a whole Berth can run it on a Docker host
+     * without a registry: one HTTP component on {@value #PORT} with the {@code data} volume on
+     * {@value #DATA_PATH}, a generated secret {@value #SECRET} handed in as env, and the health probe.
+     * Versions {@link #V1} (default), {@link #V2} and {@link #UNREADY}.
+     */
+    public static AppTemplate template() {
+        AppComponent app = new AppComponent("app", REPOSITORY + ":{version}", null, List.of(new PortSpec("http", PORT)),
+                List.of(new VolumeSpec("data", DATA_PATH)),
+                Map.of("APP_URL", "${url}", SECRET, "${secret." + SECRET + "}"),
+                new ProbeSpec(HEALTH_PATH, PORT, Duration.ofSeconds(30)), true);
+        return new AppTemplate(APP_ID, "Berth test app", "busybox httpd reporting its env; for tests and demos", V1,
+                List.of(V1, V2, UNREADY), "docker", List.of(app),
+                List.of(new SecretSpec(SECRET, 24, SecretSpec.Alphabet.ALPHANUMERIC)),
+                new Licence("GPL-2.0-only", "busybox; test image, not a product", false), null);
     }
 
     // ---------------------------------------------------------------- the rootfs
