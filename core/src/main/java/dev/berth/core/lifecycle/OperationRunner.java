@@ -2,8 +2,6 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.catalog.AppTemplate;
-import dev.berth.core.catalog.InstanceContext;
-import dev.berth.core.catalog.TemplateResolver;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.NotFoundException;
@@ -23,7 +21,6 @@ import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.provider.BackupSupport;
 import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.NodeRef;
 import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.provider.RuntimeState;
@@ -499,13 +496,7 @@ final class OperationRunner {
     }
 
     private ProvisionRequest request(InstanceEntity i, String version) {
-        AppTemplate app = engine.catalog.get(i.appId);
-        NodeEntity n = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
-        var ctx = new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, engine.settings.defaultTimezone());
-        var components = new TemplateResolver().resolve(app, version, ctx, engine.secrets.load(i.id));
-        return new ProvisionRequest(i.id, i.tenantId, i.slug, i.hostname, i.appId, version, components,
-                plan(i.planId).resources(), new NodeRef(n.id, n.target, n.labels),
-                Map.of("berth.tenant", i.tenantId, "berth.app", i.appId));
+        return engine.provisionRequest(i, version);
     }
 
     static List<InstanceSecrets.Spec> secretSpecs(AppTemplate app) {
