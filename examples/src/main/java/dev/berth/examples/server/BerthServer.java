@@ -7,19 +7,16 @@ import dev.berth.core.BerthConfig;
 import dev.berth.core.BerthModule;
 import dev.berth.core.backup.BackupStore;
 import dev.berth.core.backup.local.LocalBackupSettings;
-import dev.berth.core.backup.local.LocalBackupStore;
 import dev.berth.core.catalog.Catalog;
-import dev.berth.core.dns.DnsProvider;
-import dev.berth.core.dns.cloudflare.CloudflareDnsProvider;
-import dev.berth.core.dns.cloudflare.CloudflareSettings;
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.integrations.IntegrationSettings;
+import dev.berth.core.integrations.Integrations;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
-import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.placement.PlacementStrategies;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.provider.NodeCapacity;
@@ -58,12 +55,14 @@ public final class BerthServer implements AutoCloseable {
 
     private final Injector injector;
     private final Berth berth;
+    private final Integrations integrations;
     private final Javalin app;
     private final SecretValue firstAdminKey;
 
-    private BerthServer(Injector injector, Berth berth, Javalin app, SecretValue firstAdminKey) {
+    private BerthServer(Injector injector, Berth berth, Integrations integrations, Javalin app, SecretValue firstAdminKey) {
         this.injector = injector;
         this.berth = berth;
+        this.integrations = integrations;
         this.app = app;
         this.firstAdminKey = firstAdminKey;
     }
@@ -89,6 +88,7 @@ public final class BerthServer implements AutoCloseable {
         }
         Map<String, RuntimeProvider> providers = new LinkedHashMap<>();
         Berth berth = null;
+        Integrations integrations = null;
         try {
             config.providers().forEach((kind, settings) -> providers.put(kind, Providers.create(kind, settings == null ? Map.of() : settings)));
             if (providers.isEmpty()) throw new InvalidSpecException("providers", "configure at least one runtime provider");
@@ -96,17 +96,18 @@ public final class BerthServer implements AutoCloseable {
             for (String file : config.catalogFiles()) catalog = catalog.merge(Catalog.load(Path.of(file)));
             EngineSettings engine = engine(config.engine());
             ServerMetrics metrics = new ServerMetrics();
-            BackupStore backups = backupStore != null ? backupStore : new LocalBackupStore(new LocalBackupSettings(
+            integrations = Integrations.create(new IntegrationSettings(config.dns(), config.smtp(), new LocalBackupSettings(
                     config.backups().directory() == null || config.backups().directory().isBlank()
-                            ? dataDir.resolve("backups") : Path.of(config.backups().directory())));
+                            ? dataDir.resolve("backups") : Path.of(config.backups().directory())), config.notifications()),
+                    Clock.systemUTC());
+            BackupStore backups = backupStore != null ? backupStore : integrations.backupStore();
             String keysetFile = config.keysetFile() == null || config.keysetFile().isBlank()
                     ? dataDir.resolve("keyset.json").toString() : config.keysetFile();
             BerthConfig berthConfig = new BerthConfig(database(config.database(), dataDir), Keysets.loadOrCreate(Path.of(keysetFile)),
                     List.copyOf(providers.values()), catalog,
                     new TimedPlacement(PlacementStrategies.byName(config.engine().placement()), metrics.placement()),
-                    dns(config.dns()), null, backups, Clock.systemUTC(), engine, StepListener.NONE,
-                    new NotificationSettings(config.notifications().operatorEmail(), config.notifications().terminationWarning(),
-                            config.notifications().maxAttempts()));
+                    integrations.dns().orElse(null), integrations.notifier(), backups, Clock.systemUTC(), engine,
+                    StepListener.NONE, config.notifications());
             Injector injector = Guice.createInjector(new BerthModule(berthConfig),
                     new ServerModule(config, engine, new Runtimes(providers), metrics, Clock.systemUTC()));
             berth = injector.getInstance(Berth.class);
@@ -118,10 +119,11 @@ public final class BerthServer implements AutoCloseable {
             SecretValue adminKey = keys.hasAdminKey() ? null : keys.issue("admin", Scope.ADMIN).secret();
             Javalin app = HttpApp.create(injector).start(config.http().host(), config.http().port());
             log.info("Berth server listening on {}:{} (data in {})", config.http().host(), app.port(), dataDir);
-            return new BerthServer(injector, berth, app, adminKey);
+            return new BerthServer(injector, berth, integrations, app, adminKey);
         } catch (RuntimeException e) {
             if (berth != null) berth.close(); // closes the providers too
             else providers.values().forEach(RuntimeProvider::close);
+            if (integrations != null) integrations.close();
             throw e;
         }
     }
@@ -161,7 +163,11 @@ public final class BerthServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
-            berth.close();
+            try {
+                berth.close();
+            } finally {
+                integrations.close();
+            }
         }
     }
 
@@ -171,14 +177,6 @@ public final class BerthServer implements AutoCloseable {
             return new DatabaseSettings(h2.jdbcUrl(), h2.user(), h2.password(), db.maxPool());
         }
         return new DatabaseSettings(db.url(), db.user(), db.password() == null ? "" : db.password(), db.maxPool());
-    }
-
-    /** Cloudflare when its token is configured; otherwise none (the operator keeps a wildcard record). */
-    private static DnsProvider dns(ServerConfig.DnsConfig dns) {
-        ServerConfig.CloudflareConfig cf = dns == null ? null : dns.cloudflare();
-        if (cf == null || cf.apiToken() == null || cf.apiToken().isBlank()) return null;
-        return CloudflareDnsProvider.create(new CloudflareSettings(SecretValue.of(cf.apiToken()), cf.zoneId(), null,
-                cf.proxied(), cf.ttl(), false, null, null));
     }
 
     private static EngineSettings engine(ServerConfig.EngineConfig e) {

@@ -1,6 +1,9 @@
 package dev.berth.examples.server.config;
 
+import dev.berth.core.dns.cloudflare.CloudflareSettings;
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.notify.NotificationSettings;
+import dev.berth.core.notify.smtp.SmtpSettings;
 import dev.berth.core.plan.Plan;
 
 import java.time.Duration;
@@ -22,12 +25,15 @@ import java.util.Set;
  * @param nodes        nodes registered (or updated) on every start
  * @param plans        plans created on first start; later edits through the API are kept
  * @param backups      where backups are stored
- * @param dns          DNS records of instances (none: a wildcard record the operator keeps)
- * @param notifications who gets operator messages and when customers are warned
+ * @param dns          Cloudflare DNS records per instance (core's CloudflareSettings), or null for none (the operator
+ *                     points a wildcard record at the nodes)
+ * @param smtp         the mail server (core's SmtpSettings), or null to only log messages
+ * @param notifications who gets operator messages, when customers are warned, how long sending is retried
  */
 public record ServerConfig(Http http, String dataDir, DatabaseConfig database, String keysetFile, EngineConfig engine,
                            List<String> catalogFiles, Map<String, Map<String, String>> providers, List<NodeConfig> nodes,
-                           List<Plan> plans, BackupConfig backups, DnsConfig dns, NotificationsConfig notifications) {
+                           List<Plan> plans, BackupConfig backups, CloudflareSettings dns, SmtpSettings smtp,
+                           NotificationSettings notifications) {
 
     public ServerConfig {
         catalogFiles = catalogFiles == null ? List.of() : List.copyOf(catalogFiles);
@@ -119,35 +125,4 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
      * @param directory folder for backup archives; null or blank for {@code dataDir/backups}
      */
     public record BackupConfig(String directory) { }
-
-    /**
-     * DNS.
-     *
-     * @param cloudflare Cloudflare zone settings; used when its API token is set
-     */
-    public record DnsConfig(CloudflareConfig cloudflare) { }
-
-    /**
-     * One Cloudflare zone (core's {@code CloudflareSettings}).
-     *
-     * @param apiToken API token with Zone.DNS edit on the zone (never printed); null leaves DNS off
-     * @param zoneId   the zone id
-     * @param proxied  records through Cloudflare's proxy
-     * @param ttl      record TTL, 1 for automatic
-     */
-    public record CloudflareConfig(String apiToken, String zoneId, boolean proxied, int ttl) {
-        @Override
-        public String toString() {
-            return "CloudflareConfig[apiToken=****, zoneId=" + zoneId + ", proxied=" + proxied + ", ttl=" + ttl + "]";
-        }
-    }
-
-    /**
-     * Notifications (core's {@code NotificationSettings}).
-     *
-     * @param operatorEmail      where operator messages go, or null
-     * @param terminationWarning how long before termination the customer is warned
-     * @param maxAttempts        sending attempts before a message is given up
-     */
-    public record NotificationsConfig(String operatorEmail, Duration terminationWarning, int maxAttempts) { }
 }
