@@ -226,6 +226,7 @@ ensure_docker() {
 # daemon. Started detached, logging to $BERTH_DOCKER2_LOG; a running one is left alone.
 ensure_second_docker() {
     ensure_docker || return
+    ensure_second_docker_forwarding || return
     if docker -H "unix://$BERTH_DOCKER2_SOCKET" info >/dev/null 2>&1; then
         return 0
     fi
@@ -251,6 +252,17 @@ ensure_second_docker() {
         tail -n 20 "$BERTH_DOCKER2_LOG" >&2 2>/dev/null || true
         berth_die "the second dockerd did not answer on $BERTH_DOCKER2_SOCKET within 60 s (log: $BERTH_DOCKER2_LOG)"
         return
+    fi
+}
+
+# The first daemon sets the FORWARD policy to DROP and accepts only its own bridges; without this rule the
+# second daemon's containers (it leaves iptables alone) could not talk to each other. Tenant isolation is
+# tested on the first daemon.
+ensure_second_docker_forwarding() {
+    command -v iptables >/dev/null 2>&1 || return 0
+    if ! berth_as_root iptables -C FORWARD -s 10.213.0.0/16 -d 10.213.0.0/16 -j ACCEPT 2>/dev/null; then
+        berth_quiet berth_as_root iptables -I FORWARD -s 10.213.0.0/16 -d 10.213.0.0/16 -j ACCEPT \
+            || { berth_die "cannot let the second dockerd's containers reach each other"; return; }
     fi
 }
 

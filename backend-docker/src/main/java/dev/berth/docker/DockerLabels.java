@@ -35,6 +35,8 @@ final class DockerLabels {
      */
     static final String ROLE = "dev.berth.role";
     static final String ROLE_PLAN = "plan";
+    /** On a proxy network Berth created itself (never removed by Berth: other instances use it). */
+    static final String ROLE_PROXY = "proxy";
     /** On volumes: a restore writes into a new generation and drops the older ones once verified. */
     static final String GENERATION = "dev.berth.generation";
 

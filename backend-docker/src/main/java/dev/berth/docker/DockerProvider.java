@@ -82,6 +82,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     private final DockerSettings settings;
     private final Map<String, DockerHost> hosts = new LinkedHashMap<>();
     private final ReadinessProbe probe = new ReadinessProbe();
+    private final java.util.Set<String> proxyNetworkReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final ExecutorService statsPool = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "berth-docker-stats");
@@ -121,11 +122,34 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         InstanceSpec spec = InstanceSpec.of(request);
         DockerHost target = host(request.node().target());
         // an instance converges where it already is: moving it is migrate's job
-        DockerHost host = locate(spec.instanceId()).map(Located::host).orElse(target);
+        Optional<Located> found = locate(spec.instanceId());
+        return found.isPresent() ? converge(found.get().host(), spec) : createNew(target, spec);
+    }
+
+    /**
+     * The common case: no container of the instance exists. Every object is created by name, so what a failed
+     * earlier attempt left (network, volumes) is found and reused instead of duplicated.
+     */
+    private InstanceStatus createNew(DockerHost host, InstanceSpec spec) {
+        String network = ensureNetwork(host, spec, true);
+        List<InspectVolumeResponse> volumes = host.volumes(DockerLabels.instance(spec.instanceId()));
+        recordDisk(host, spec, volumes);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < spec.components().size(); i++) {
+            ids.add(create(host, spec, i, network, ensureVolumes(host, spec, spec.components().get(i), 0, volumes), false));
+        }
+        ids.forEach(host::start);
+        return statusOf(host, awaitReady(host, ids), spec.resources().diskBytes());
+    }
+
+    /** The instance exists (partly): create what is missing, re-apply limits, start what is stopped. */
+    private InstanceStatus converge(DockerHost host, InstanceSpec spec) {
         recoverInterruptedUpgrade(host, spec.instanceId());
-        String network = ensureNetwork(host, spec);
-        recordDisk(host, spec);
+        String network = ensureNetwork(host, spec, false);
+        List<InspectVolumeResponse> volumes = host.volumes(DockerLabels.instance(spec.instanceId()));
+        recordDisk(host, spec, volumes);
         List<Container> existing = canonical(host.containers(DockerLabels.instance(spec.instanceId())));
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < spec.components().size(); i++) {
             ComponentSpec c = spec.components().get(i);
             Optional<Container> found = existing.stream().filter(x -> c.name().equals(x.getLabels().get(DockerLabels.COMPONENT))).findFirst();
@@ -134,13 +158,12 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
                 id = found.get().getId();
                 applyLimits(host, id, ResourceSplit.of(spec.resources(), i, spec.components().size()));
             } else {
-                ensureImage(host, c.image(), null);
-                id = create(host, spec, i, network, ensureVolumes(host, spec, c, 0), false);
+                id = create(host, spec, i, network, ensureVolumes(host, spec, c, 0, volumes), false);
             }
             host.start(id);
+            ids.add(id);
         }
-        awaitReady(host, spec.instanceId());
-        return status(host, spec.instanceId());
+        return statusOf(host, awaitReady(host, ids), spec.resources().diskBytes());
     }
 
     @Override
@@ -196,11 +219,12 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             host.stop(c.getId());
             host.rename(c.getId(), c.getName().replaceFirst("^/", "") + ROLLBACK_SUFFIX);
         }
-        String network = ensureNetwork(host, spec);
-        recordDisk(host, spec);
+        String network = ensureNetwork(host, spec, false);
+        List<InspectVolumeResponse> volumes = host.volumes(DockerLabels.instance(spec.instanceId()));
+        recordDisk(host, spec, volumes);
         try {
             for (int i = 0; i < spec.components().size(); i++) {
-                String id = create(host, spec, i, network, ensureVolumes(host, spec, spec.components().get(i), 0), false);
+                String id = create(host, spec, i, network, ensureVolumes(host, spec, spec.components().get(i), 0, volumes), false);
                 if (wasRunning) host.start(id);
             }
             if (wasRunning) awaitReady(host, spec.instanceId());
@@ -431,7 +455,6 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             for (ComponentSpec c : spec.components()) {
                 ensureImage(to, c.image(), from);
             }
-            ensureNetwork(to, spec);
             recordDisk(to, spec);
             recreateFromArchive(to, spec, archive, 1, wasRunning);
         } catch (IOException | RuntimeException e) {
@@ -539,8 +562,18 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     }
 
     private InstanceStatus status(Located at, String instanceId) {
-        List<InspectContainerResponse> containers = inspectAll(at);
+        return statusOf(at.host(), inspectAll(at), -1);
+    }
+
+    /**
+     * The status of an instance from its (canonical) containers, inspected; {@code diskBytes} when the caller
+     * just recorded it, -1 to read it from the plan volume.
+     */
+    private InstanceStatus statusOf(DockerHost host, List<InspectContainerResponse> inspected, long diskBytes) {
+        List<InspectContainerResponse> containers = new ArrayList<>(inspected);
+        containers.sort(Comparator.comparingInt(c -> Integer.parseInt(InstanceSpec.label(c, DockerLabels.COMPONENT_INDEX, "0"))));
         InspectContainerResponse first = containers.get(0);
+        String instanceId = InstanceSpec.label(first, DockerLabels.INSTANCE, null);
         int expected = Integer.parseInt(InstanceSpec.label(first, DockerLabels.COMPONENT_COUNT, "1"));
         int running = 0;
         boolean restarting = false;
@@ -567,11 +600,11 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         ResourceLimits limits;
         try {
             limits = ResourceSplit.readBack(containers.stream().map(InspectContainerResponse::getHostConfig).toList(),
-                    diskBytes(at.host(), instanceId, Long.parseLong(InstanceSpec.label(first, DockerLabels.DISK_BYTES, "0"))));
+                    diskBytes >= 0 ? diskBytes : diskBytes(host, instanceId, Long.parseLong(InstanceSpec.label(first, DockerLabels.DISK_BYTES, "0"))));
         } catch (InvalidSpecException notOurs) {
             limits = null; // a container without limits was not created by this provider
         }
-        return new InstanceStatus(instanceId, at.host().name(), state, InstanceSpec.label(first, DockerLabels.VERSION, null), limits, endpoint);
+        return new InstanceStatus(instanceId, host.name(), state, InstanceSpec.label(first, DockerLabels.VERSION, null), limits, endpoint);
     }
 
     private static Optional<String> address(InspectContainerResponse c, String network) {
@@ -590,18 +623,26 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         return settings.namePrefix() + "-" + spec.slug() + "-" + c.name();
     }
 
-    private String ensureNetwork(DockerHost host, InstanceSpec spec) {
+    /**
+     * The instance's network, created when missing. {@code likelyNew}: try to create it first (one call instead
+     * of two for a new instance); a name conflict then means it exists and is looked up.
+     */
+    private String ensureNetwork(DockerHost host, InstanceSpec spec, boolean likelyNew) {
         Map<String, String> labels = DockerLabels.instance(spec.instanceId());
-        List<Network> found = host.networks(labels);
-        if (!found.isEmpty()) {
-            return found.get(0).getName();
+        if (!likelyNew) {
+            List<Network> found = host.networks(labels);
+            if (!found.isEmpty()) {
+                return found.get(0).getName();
+            }
         }
         String name = networkName(spec.slug());
         try {
             DockerErrors.run(host.name(), "create network " + name, () -> host.client().createNetworkCmd()
                     .withName(name).withDriver("bridge").withCheckDuplicate(true).withLabels(labels).exec());
-        } catch (dev.berth.core.error.ConflictException raced) {
-            if (host.networks(labels).isEmpty()) throw raced; // the name belongs to something else
+        } catch (dev.berth.core.error.ConflictException exists) {
+            List<Network> found = host.networks(labels);
+            if (found.isEmpty()) throw exists; // the name belongs to something that is not this instance's
+            return found.get(0).getName();
         }
         return name;
     }
@@ -610,14 +651,17 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
      * Volume names of a component, by volume name. Existing volumes (highest generation) are reused;
      * {@code generation > 0} creates fresh volumes of that generation instead.
      */
-    private Map<String, String> ensureVolumes(DockerHost host, InstanceSpec spec, ComponentSpec c, int generation) {
+    private Map<String, String> ensureVolumes(DockerHost host, InstanceSpec spec, ComponentSpec c, int generation,
+                                              List<InspectVolumeResponse> existingVolumes) {
         Map<String, String> names = new LinkedHashMap<>();
         for (ComponentSpec.Volume v : c.volumes()) {
-            Map<String, String> filter = new HashMap<>(DockerLabels.instance(spec.instanceId()));
-            filter.put(DockerLabels.COMPONENT, c.name());
-            filter.put(DockerLabels.VOLUME, v.name());
+            Map<String, String> labels = new HashMap<>(DockerLabels.instance(spec.instanceId()));
+            labels.put(DockerLabels.COMPONENT, c.name());
+            labels.put(DockerLabels.VOLUME, v.name());
             if (generation == 0) {
-                Optional<InspectVolumeResponse> existing = host.volumes(filter).stream().max(Comparator.comparingInt(DockerProvider::generation));
+                Optional<InspectVolumeResponse> existing = existingVolumes.stream()
+                        .filter(x -> x.getLabels() != null && x.getLabels().entrySet().containsAll(labels.entrySet()))
+                        .max(Comparator.comparingInt(DockerProvider::generation));
                 if (existing.isPresent()) {
                     names.put(v.name(), existing.get().getName());
                     continue;
@@ -625,7 +669,6 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             }
             int gen = Math.max(generation, 1);
             String name = settings.namePrefix() + "-" + spec.slug() + "-" + c.name() + "-" + v.name() + "-g" + gen;
-            Map<String, String> labels = new HashMap<>(filter);
             labels.put(DockerLabels.GENERATION, Integer.toString(gen));
             labels.putAll(spec.extraLabels());
             host.createVolume(name, labels);
@@ -654,10 +697,15 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
 
     /** Makes the instance's plan volume say {@code spec}'s disk size (creates the new one, then drops others). */
     private void recordDisk(DockerHost host, InstanceSpec spec) {
+        recordDisk(host, spec, host.volumes(DockerLabels.instance(spec.instanceId())));
+    }
+
+    private void recordDisk(DockerHost host, InstanceSpec spec, List<InspectVolumeResponse> instanceVolumes) {
         Map<String, String> filter = new HashMap<>(DockerLabels.instance(spec.instanceId()));
         filter.put(DockerLabels.ROLE, DockerLabels.ROLE_PLAN);
         String disk = Long.toString(spec.resources().diskBytes());
-        List<InspectVolumeResponse> existing = host.volumes(filter);
+        List<InspectVolumeResponse> existing = instanceVolumes.stream()
+                .filter(v -> v.getLabels() != null && DockerLabels.ROLE_PLAN.equals(v.getLabels().get(DockerLabels.ROLE))).toList();
         if (existing.stream().anyMatch(v -> disk.equals(v.getLabels().get(DockerLabels.DISK_BYTES)))) {
             existing.stream().filter(v -> !disk.equals(v.getLabels().get(DockerLabels.DISK_BYTES)))
                     .forEach(v -> host.removeVolume(v.getName()));
@@ -709,7 +757,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             labels.putAll(traefikLabels(spec, c));
         }
         String name = containerName(spec, c);
-        String id = DockerErrors.call(host.name(), "create container " + name, () -> {
+        java.util.function.Supplier<String> createCall = () -> DockerErrors.call(host.name(), "create container " + name, () -> {
             CreateContainerCmd cmd = host.client().createContainerCmd(c.image())
                     .withName(name)
                     .withHostName(c.name())
@@ -720,10 +768,42 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
                     .withAliases(c.name());
             return cmd.exec().getId();
         });
+        String id;
+        try {
+            id = createCall.get();
+        } catch (NotFoundException noImage) {
+            // the only 404 of a create: the image is not on the host (checking first would cost a call every time)
+            ensureImage(host, c.image(), null);
+            id = createCall.get();
+        }
         if (c.http() && settings.proxyNetwork() != null) {
+            ensureProxyNetwork(host);
             host.connectNetwork(settings.proxyNetwork(), id);
         }
         return id;
+    }
+
+    /**
+     * Uses the operator's proxy network when it exists. Otherwise creates it with inter-container traffic
+     * disabled: every tenant's HTTP component joins it, and with ICC off they cannot reach each other through
+     * it, while a proxy on the host network (Traefik with {@code network_mode: host}) still reaches them all.
+     */
+    private void ensureProxyNetwork(DockerHost host) {
+        if (proxyNetworkReady.contains(host.name())) return;
+        String name = settings.proxyNetwork();
+        boolean exists = DockerErrors.call(host.name(), "list networks", () ->
+                host.client().listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> name.equals(n.getName())));
+        if (!exists) {
+            try {
+                DockerErrors.run(host.name(), "create proxy network " + name, () -> host.client().createNetworkCmd()
+                        .withName(name).withDriver("bridge").withCheckDuplicate(true)
+                        .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false"))
+                        .withLabels(Map.of(DockerLabels.MANAGED, "true", DockerLabels.ROLE, DockerLabels.ROLE_PROXY)).exec());
+            } catch (dev.berth.core.error.ConflictException raced) {
+                // created concurrently by another provision: fine
+            }
+        }
+        proxyNetworkReady.add(host.name());
     }
 
     /** Traefik labels of the HTTP component: a router on the instance's host name to its first port. */
@@ -793,19 +873,36 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         }
     }
 
-    /** Waits until every component with a readiness probe passes it. */
+    /** Waits until every component of the instance with a readiness probe passes it. */
     private void awaitReady(DockerHost host, String instanceId) {
-        List<InspectContainerResponse> containers = inspectAll(new Located(host, canonical(host.containers(DockerLabels.instance(instanceId)))));
-        for (InspectContainerResponse c : containers) {
+        awaitReady(host, canonical(host.containers(DockerLabels.instance(instanceId))).stream().map(Container::getId).toList());
+    }
+
+    /**
+     * Waits until every one of these containers that has a readiness probe passes it; returns them inspected
+     * after they are ready (for the status).
+     */
+    private List<InspectContainerResponse> awaitReady(DockerHost host, List<String> containerIds) {
+        List<InspectContainerResponse> ready = new ArrayList<>();
+        for (String id : containerIds) {
+            InspectContainerResponse c = host.inspect(id);
             String readiness = InstanceSpec.label(c, DockerLabels.READINESS, "");
-            if (readiness.isBlank()) continue;
-            String[] p = readiness.split("\\|", -1);
-            ComponentSpec.Readiness r = new ComponentSpec.Readiness(p[0].isEmpty() ? null : p[0], Integer.parseInt(p[1]),
-                    p[2].isEmpty() ? null : Duration.ofMillis(Long.parseLong(p[2])));
-            String network = networkName(InstanceSpec.label(c, DockerLabels.SLUG, ""));
-            String what = "component " + InstanceSpec.label(c, DockerLabels.COMPONENT, "?") + " of instance " + instanceId;
-            probe.await(what, r, () -> address(host.inspect(c.getId()), network), r.timeout() == null ? settings.readinessTimeout() : r.timeout());
+            if (!readiness.isBlank()) {
+                String[] p = readiness.split("\\|", -1);
+                ComponentSpec.Readiness r = new ComponentSpec.Readiness(p[0].isEmpty() ? null : p[0], Integer.parseInt(p[1]),
+                        p[2].isEmpty() ? null : Duration.ofMillis(Long.parseLong(p[2])));
+                String network = networkName(InstanceSpec.label(c, DockerLabels.SLUG, ""));
+                String what = "component " + InstanceSpec.label(c, DockerLabels.COMPONENT, "?") + " of instance "
+                        + InstanceSpec.label(c, DockerLabels.INSTANCE, "?");
+                // the address is known once the container started; look again only while it has none (restarting)
+                java.util.concurrent.atomic.AtomicReference<Optional<String>> known = new java.util.concurrent.atomic.AtomicReference<>(address(c, network));
+                probe.await(what, r, () -> known.get().isPresent() ? known.get() : known.updateAndGet(k -> address(host.inspect(id), network)),
+                        r.timeout() == null ? settings.readinessTimeout() : r.timeout());
+                c = host.inspect(id);
+            }
+            ready.add(c);
         }
+        return ready;
     }
 
     // ---------------------------------------------------------------- internals: data
@@ -842,11 +939,11 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
      * archive, verifies the copy entry by entry and starts the containers when {@code start}.
      */
     private void recreateFromArchive(DockerHost host, InstanceSpec spec, Path archive, int generation, boolean start) throws IOException {
-        String network = ensureNetwork(host, spec);
+        String network = ensureNetwork(host, spec, false);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < spec.components().size(); i++) {
             ComponentSpec c = spec.components().get(i);
-            String id = create(host, spec, i, network, ensureVolumes(host, spec, c, generation), true);
+            String id = create(host, spec, i, network, ensureVolumes(host, spec, c, generation, List.of()), true);
             ids.add(id);
             for (ComponentSpec.Volume v : c.volumes()) {
                 Path part = tempFile("berth-volume-");

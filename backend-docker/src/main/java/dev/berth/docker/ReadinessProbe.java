@@ -29,7 +29,7 @@ final class ReadinessProbe {
     }
 
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
-    private static final long POLL_MILLIS = 100;
+    private static final long POLL_MILLIS = 50;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(ATTEMPT_TIMEOUT).build();
 

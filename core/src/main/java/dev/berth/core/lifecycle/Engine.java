@@ -1,7 +1,14 @@
 package dev.berth.core.lifecycle;
 
 import dev.berth.core.backup.BackupStore;
+import dev.berth.core.catalog.AppTemplate;
 import dev.berth.core.catalog.Catalog;
+import dev.berth.core.catalog.InstanceContext;
+import dev.berth.core.catalog.TemplateResolver;
+import dev.berth.core.plan.PlanService;
+import dev.berth.core.provider.NodeRef;
+import dev.berth.core.provider.ProvisionRequest;
+import dev.berth.core.store.PlanEntity;
 import dev.berth.core.dns.DnsProvider;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.events.BerthEvent;
@@ -77,6 +84,18 @@ final class Engine {
             throw new UnavailableException("no provider of kind '" + node.providerKind + "' is configured for node " + node.id);
         }
         return p;
+    }
+
+    /** The request that creates (or converges) instance {@code i} at {@code version} on its node. */
+    ProvisionRequest provisionRequest(InstanceEntity i, String version) {
+        AppTemplate app = catalog.get(i.appId);
+        NodeEntity n = db.read(em -> em.find(NodeEntity.class, i.nodeId));
+        var ctx = new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, settings.defaultTimezone());
+        var components = new TemplateResolver().resolve(app, version, ctx, secrets.load(i.id));
+        var plan = PlanService.toPlan(db.read(em -> em.find(PlanEntity.class, i.planId)));
+        return new ProvisionRequest(i.id, i.tenantId, i.slug, i.hostname, i.appId, version, components,
+                plan.resources(), new NodeRef(n.id, n.target, n.labels),
+                Map.of("berth.tenant", i.tenantId, "berth.app", i.appId));
     }
 
     void publish(BerthEvent.Type type, InstanceEntity i, String detail) {

@@ -99,8 +99,8 @@ public final class LifecycleJobs {
      * @return the operations started
      */
     public List<String> runDueBackups() {
-        if (engine.backupStore.isEmpty()) return List.of();
         enforceBackupRetention();
+        if (engine.backupStore.isEmpty()) return List.of();
         var store = engine.backupStore.get();
         Instant now = engine.clock.instant();
         List<String> started = new ArrayList<>();

@@ -2,8 +2,6 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.catalog.AppTemplate;
-import dev.berth.core.catalog.InstanceContext;
-import dev.berth.core.catalog.TemplateResolver;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.NotFoundException;
@@ -23,7 +21,6 @@ import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.provider.BackupSupport;
 import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.NodeRef;
 import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.provider.RuntimeState;
@@ -225,12 +222,17 @@ final class OperationRunner {
 
     private void notify(Context c) {
         step(c, "SEND", () -> notifications.deliver(c.op));
-        engine.db.run(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.SUCCEEDED.name();
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
-        });
+        engine.db.run(em -> end(em, c.op.id, OperationStatus.SUCCEEDED, null));
+    }
+
+    /** Marks an operation ended with {@code status}; a null {@code error} keeps the last error recorded. */
+    private OperationEntity end(jakarta.persistence.EntityManager em, String operationId, OperationStatus status, String error) {
+        OperationEntity o = em.find(OperationEntity.class, operationId);
+        o.status = status.name();
+        if (error != null) o.lastError = error;
+        o.finishedAt = engine.clock.instant();
+        o.updatedAt = o.finishedAt;
+        return o;
     }
 
     // ---- steps ------------------------------------------------------------------------------------------
@@ -374,9 +376,11 @@ final class OperationRunner {
     // ---- failure handling -------------------------------------------------------------------------------
 
     private OperationQueue.Outcome failed(Context c, RuntimeException e) {
-        boolean retryable = !(e instanceof BerthException be) || be.retryable();
-        String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
         boolean isNotify = OperationType.NOTIFY.name().equals(c.op.type);
+        // a mail server refusing Berth's login is fixed by the operator, after which the message should still go out
+        boolean retryable = !(e instanceof BerthException be) || be.retryable()
+                || (isNotify && e instanceof dev.berth.core.error.AuthenticationException);
+        String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
         int maxAttempts = isNotify ? engine.notifications.maxAttempts() : engine.settings.maxAttempts();
         if (retryable && c.op.attempts < maxAttempts) {
             Duration delay = engine.settings.retryDelay(c.op.attempts);
@@ -403,11 +407,7 @@ final class OperationRunner {
         }
         String[] operatorMessage = new String[1];
         InstanceEntity after = engine.db.inTransaction(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.FAILED.name();
-            o.lastError = message;
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
+            OperationEntity o = end(em, c.op.id, OperationStatus.FAILED, message);
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             i.activeOperation = null;
             i.updatedAt = o.finishedAt;
@@ -419,7 +419,9 @@ final class OperationRunner {
             // the operator hears of it in the same transaction that records the failure
             var type = OperationType.BACKUP.name().equals(c.op.type) ? Notification.Type.BACKUP_FAILED : Notification.Type.OPERATION_FAILED;
             operatorMessage[0] = notifications.enqueue(em, i, type, c.op.id,
-                    Map.of("operation", c.op.id, "operationType", c.op.type, "error", message));
+                    // params share one 2000-character column: the message gets a shorter excerpt of the error
+                    Map.of("operation", c.op.id, "operationType", c.op.type,
+                            "error", message.length() <= 500 ? message : message.substring(0, 500) + "…"));
             return i;
         });
         if (operatorMessage[0] != null) {
@@ -435,11 +437,7 @@ final class OperationRunner {
     /** A message that could not be sent in its whole retry budget: recorded FAILED; the instance is untouched. */
     private OperationQueue.Outcome messageGivenUp(Context c, String message) {
         InstanceEntity i = engine.db.inTransaction(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.FAILED.name();
-            o.lastError = message;
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
+            end(em, c.op.id, OperationStatus.FAILED, message);
             return em.find(InstanceEntity.class, c.op.instanceId);
         });
         engine.publish(BerthEvent.Type.OPERATION_FAILED, i, "NOTIFY " + c.op.params.get(Notifications.TYPE_PARAM) + " failed: " + message);
@@ -498,13 +496,7 @@ final class OperationRunner {
     }
 
     private ProvisionRequest request(InstanceEntity i, String version) {
-        AppTemplate app = engine.catalog.get(i.appId);
-        NodeEntity n = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
-        var ctx = new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, engine.settings.defaultTimezone());
-        var components = new TemplateResolver().resolve(app, version, ctx, engine.secrets.load(i.id));
-        return new ProvisionRequest(i.id, i.tenantId, i.slug, i.hostname, i.appId, version, components,
-                plan(i.planId).resources(), new NodeRef(n.id, n.target, n.labels),
-                Map.of("berth.tenant", i.tenantId, "berth.app", i.appId));
+        return engine.provisionRequest(i, version);
     }
 
     static List<InstanceSecrets.Spec> secretSpecs(AppTemplate app) {

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Compares what Berth's database wants with what each runtime holds, repairs what it safely can (start a stopped
- * ACTIVE instance, stop a running SUSPENDED one, re-apply a plan's limits) and reports the rest (an instance the
- * runtime lost, a runtime object Berth does not know). Never deletes anything it did not create for a known,
+ * ACTIVE instance, stop a running SUSPENDED one, re-apply a plan's limits, provision again an instance the runtime
+ * lost) and reports the rest (a runtime object Berth does not know). Never deletes anything it did not create for a known,
  * terminated instance. Obtained from {@code Berth.reconciler()}.
  */
 public final class Reconciler {
@@ -67,7 +67,7 @@ public final class Reconciler {
                 if (i.activeOperation != null || (state != InstanceState.ACTIVE && state != InstanceState.SUSPENDED)) continue;
                 InstanceStatus s = observed.get(i.id);
                 if (s == null) {
-                    drifts.add(report(i, Drift.Kind.MISSING, "runtime " + kind + " does not hold it"));
+                    drifts.add(recreate(provider, i, state, kind));
                     continue;
                 }
                 drifts.addAll(repair(provider, i, state, s));
@@ -104,6 +104,23 @@ public final class Reconciler {
             out.add(report(i, Drift.Kind.STATE, "repair failed: " + e.getMessage()));
         }
         return out;
+    }
+
+    /**
+     * The runtime lost an instance Berth runs (a container removed by hand): provisions it again on its node.
+     * Providers find the instance's data (volumes) by its id, so it comes back with its data; a suspended one
+     * is stopped again.
+     */
+    private Drift recreate(RuntimeProvider provider, InstanceEntity i, InstanceState state, String kind) {
+        try {
+            provider.provision(engine.provisionRequest(i, i.appVersion));
+            if (state == InstanceState.SUSPENDED) {
+                provider.suspend(i.id);
+            }
+            return repaired(i, Drift.Kind.MISSING, "runtime " + kind + " did not hold it; provisioned again on its node");
+        } catch (RuntimeException e) {
+            return report(i, Drift.Kind.MISSING, "runtime " + kind + " does not hold it; recreating failed: " + e.getMessage());
+        }
     }
 
     private Drift repaired(InstanceEntity i, Drift.Kind kind, String detail) {

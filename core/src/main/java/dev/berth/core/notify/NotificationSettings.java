@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param operatorEmail      where operator messages (backup failed, operation failed) go; null sends none
  * @param terminationWarning how long before a scheduled termination the customer is warned
  * @param maxAttempts        sending attempts before a message is given up (FAILED in the history); at the
- *                           default 10-minute retry cap, 150 attempts keep trying for about a day
+ *                           default 10-minute retry cap, 150 attempts keep trying for about a day; 0 means 150
  */
 public record NotificationSettings(String operatorEmail, Duration terminationWarning, int maxAttempts) {
 
@@ -27,6 +27,9 @@ public record NotificationSettings(String operatorEmail, Duration terminationWar
         terminationWarning = Objects.requireNonNullElse(terminationWarning, Duration.ofDays(7));
         if (terminationWarning.isNegative()) {
             throw new InvalidSpecException("notifications.terminationWarning", "must not be negative");
+        }
+        if (maxAttempts == 0) {
+            maxAttempts = 150; // left out of a configuration file
         }
         if (maxAttempts < 1) {
             throw new InvalidSpecException("notifications.maxAttempts", "must be at least 1");

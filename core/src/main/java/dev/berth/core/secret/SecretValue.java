@@ -1,5 +1,7 @@
 package dev.berth.core.secret;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
@@ -17,7 +19,8 @@ public final class SecretValue {
         this.value = value;
     }
 
-    /** Wraps a value. */
+    /** Wraps a value. Also how configuration files (JSON, YAML) give secrets: as a plain string. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SecretValue of(String value) {
         Objects.requireNonNull(value, "value");
         return new SecretValue(value);

@@ -10,9 +10,10 @@ import dev.berth.core.BerthConfig;
 import dev.berth.core.BerthModule;
 import dev.berth.core.backup.BackupStore;
 import dev.berth.core.backup.local.LocalBackupSettings;
-import dev.berth.core.backup.local.LocalBackupStore;
 import dev.berth.core.catalog.Catalog;
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.integrations.IntegrationSettings;
+import dev.berth.core.integrations.Integrations;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.node.Capacity;
@@ -57,12 +58,14 @@ public final class BerthServer implements AutoCloseable {
 
     private final Injector injector;
     private final Berth berth;
+    private final Integrations integrations;
     private final Javalin app;
     private final SecretValue firstAdminKey;
 
-    private BerthServer(Injector injector, Berth berth, Javalin app, SecretValue firstAdminKey) {
+    private BerthServer(Injector injector, Berth berth, Integrations integrations, Javalin app, SecretValue firstAdminKey) {
         this.injector = injector;
         this.berth = berth;
+        this.integrations = integrations;
         this.app = app;
         this.firstAdminKey = firstAdminKey;
     }
@@ -96,6 +99,7 @@ public final class BerthServer implements AutoCloseable {
         }
         Map<String, RuntimeProvider> providers = new LinkedHashMap<>();
         Berth berth = null;
+        Integrations integrations = null;
         try {
             config.providers().forEach((kind, settings) -> providers.put(kind, Providers.create(kind, settings == null ? Map.of() : settings)));
             if (providers.isEmpty()) throw new InvalidSpecException("providers", "configure at least one runtime provider");
@@ -103,15 +107,18 @@ public final class BerthServer implements AutoCloseable {
             for (String file : config.catalogFiles()) catalog = catalog.merge(Catalog.load(Path.of(file)));
             EngineSettings engine = engine(config.engine());
             ServerMetrics metrics = new ServerMetrics();
-            BackupStore backups = backupStore != null ? backupStore : new LocalBackupStore(new LocalBackupSettings(
+            integrations = Integrations.create(new IntegrationSettings(config.dns(), config.smtp(), new LocalBackupSettings(
                     config.backups().directory() == null || config.backups().directory().isBlank()
-                            ? dataDir.resolve("backups") : Path.of(config.backups().directory())));
+                            ? dataDir.resolve("backups") : Path.of(config.backups().directory())), config.notifications()),
+                    clock);
+            BackupStore backups = backupStore != null ? backupStore : integrations.backupStore();
             String keysetFile = config.keysetFile() == null || config.keysetFile().isBlank()
                     ? dataDir.resolve("keyset.json").toString() : config.keysetFile();
             BerthConfig berthConfig = new BerthConfig(database(config.database(), dataDir), Keysets.loadOrCreate(Path.of(keysetFile)),
                     List.copyOf(providers.values()), catalog,
                     new TimedPlacement(PlacementStrategies.byName(config.engine().placement()), metrics.placement()),
-                    null, null, backups, clock, engine, StepListener.NONE);
+                    integrations.dns().orElse(null), integrations.notifier(), backups, clock, engine,
+                    StepListener.NONE, config.notifications());
             Injector injector = Guice.createInjector(new BerthModule(berthConfig),
                     new ServerModule(config, engine, new Runtimes(providers), metrics, clock));
             berth = injector.getInstance(Berth.class);
@@ -124,10 +131,11 @@ public final class BerthServer implements AutoCloseable {
             SecretValue adminKey = keys.hasAdminKey() ? null : keys.issue("admin", Scope.ADMIN).secret();
             Javalin app = HttpApp.create(injector).start(config.http().host(), config.http().port());
             log.info("Berth server listening on {}:{} (data in {})", config.http().host(), app.port(), dataDir);
-            return new BerthServer(injector, berth, app, adminKey);
+            return new BerthServer(injector, berth, integrations, app, adminKey);
         } catch (RuntimeException e) {
             if (berth != null) berth.close(); // closes the providers too
             else providers.values().forEach(RuntimeProvider::close);
+            if (integrations != null) integrations.close();
             throw e;
         }
     }
@@ -170,7 +178,11 @@ public final class BerthServer implements AutoCloseable {
             try {
                 stripe(injector).ifPresent(StripeBilling::close);
             } finally {
-                berth.close();
+                try {
+                    berth.close();
+                } finally {
+                    integrations.close();
+                }
             }
         }
     }

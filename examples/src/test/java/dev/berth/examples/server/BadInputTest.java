@@ -126,6 +126,7 @@ class BadInputTest {
                 new Case("rate limit", () -> exhaust(admin.withKey(limited)), 429, "rate-limited", null));
 
         DataSourceHolder db = new DataSourceHolder(server.injector().getInstance(Database.class));
+        DatabaseSnapshot.awaitQuiet(db.db.dataSource());
         var before = DatabaseSnapshot.take(db.db.dataSource());
         List<String> failures = new ArrayList<>();
         for (Case c : cases) {
@@ -150,6 +151,7 @@ class BadInputTest {
     @Test
     void an_oversized_chunked_body_is_refused_too() throws Exception {
         byte[] big = ("{\"externalId\":\"x\",\"email\":\"a@example.com\",\"name\":\"" + "a".repeat(200_000) + "\"}").getBytes();
+        DatabaseSnapshot.awaitQuiet(server.injector().getInstance(Database.class).dataSource());
         var before = DatabaseSnapshot.take(server.injector().getInstance(Database.class).dataSource());
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.localUri().resolve("/api/v1/tenants"))
                 .header("Authorization", "Bearer " + server.firstAdminKey().orElseThrow().reveal())

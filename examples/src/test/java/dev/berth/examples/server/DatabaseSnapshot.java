@@ -46,4 +46,18 @@ final class DatabaseSnapshot {
         }
         return snapshot;
     }
+
+    /**
+     * Waits until no operation is in progress (the provision's follow-ups, such as its ready message, are done), so
+     * that only the requests under test could change anything.
+     */
+    static void awaitQuiet(DataSource ds) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select count(*) from operations where status = 'IN_PROGRESS'")) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        });
+    }
 }

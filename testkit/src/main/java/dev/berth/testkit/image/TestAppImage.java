@@ -1,5 +1,12 @@
 package dev.berth.testkit.image;
 
+import dev.berth.core.catalog.AppComponent;
+import dev.berth.core.catalog.AppTemplate;
+import dev.berth.core.catalog.Licence;
+import dev.berth.core.catalog.PortSpec;
+import dev.berth.core.catalog.ProbeSpec;
+import dev.berth.core.catalog.SecretSpec;
+import dev.berth.core.catalog.VolumeSpec;
 import dev.berth.core.provider.ComponentSpec;
 import dev.berth.core.secret.SecretValue;
 
@@ -29,7 +36,8 @@ import java.util.stream.Stream;
  *   <li>{@value #VERSION_PATH}: the image's version</li>
  *   <li>{@value #ENV_PATH}: a CGI printing the process environment, to prove env and secrets arrived</li>
  * </ul>
- * {@value #DATA_PATH} is the data directory tests mount a volume on. Tags are {@code berth-test-app:<version>}
+ * {@value #DATA_PATH} is the data directory tests mount a volume on. {@value #FETCH} {@code HOST PORT PATH} prints
+ * what another container answers (busybox-static's {@code wget} cannot resolve names by itself). Tags are {@code berth-test-app:<version>}
  * for {@link #V1}, {@link #V2} and {@link #UNREADY}. An existing tag built from the same recipe is reused, so
  * building is cheap after the first time; building twice concurrently is harmless (same content, same tag).
  */
@@ -53,6 +61,12 @@ public final class TestAppImage {
     public static final String ENV_PATH = "/cgi-bin/env";
     /** Data directory (mount a volume here). */
     public static final String DATA_PATH = "/data";
+    /** Script fetching {@code http://HOST:PORT/PATH} from inside a container, resolving names first. */
+    public static final String FETCH = "/fetch.sh";
+    /** Catalog id of {@link #template()}. */
+    public static final String APP_ID = "berth-test-app";
+    /** The generated secret of {@link #template()}, in the env under this name. */
+    public static final String SECRET = "APP_SECRET";
     /** Where Debian's busybox-static installs the binary. */
     public static final String BUSYBOX = "/bin/busybox";
 
@@ -126,6 +140,23 @@ public final class TestAppImage {
                 new ComponentSpec.Readiness(HEALTH_PATH, PORT, readinessTimeout), http);
     }
 
+    /**
+     * A catalog entry for the test app (id {@value #APP_ID}), so that a whole Berth can run it on a Docker host
+     * without a registry: one HTTP component on {@value #PORT} with the {@code data} volume on
+     * {@value #DATA_PATH}, a generated secret {@value #SECRET} handed in as env, and the health probe.
+     * Versions {@link #V1} (default), {@link #V2} and {@link #UNREADY}.
+     */
+    public static AppTemplate template() {
+        AppComponent app = new AppComponent("app", REPOSITORY + ":{version}", null, List.of(new PortSpec("http", PORT)),
+                List.of(new VolumeSpec("data", DATA_PATH)),
+                Map.of("APP_URL", "${url}", SECRET, "${secret." + SECRET + "}"),
+                new ProbeSpec(HEALTH_PATH, PORT, Duration.ofSeconds(30)), true);
+        return new AppTemplate(APP_ID, "Berth test app", "busybox httpd reporting its env; for tests and demos", V1,
+                List.of(V1, V2, UNREADY), "docker", List.of(app),
+                List.of(new SecretSpec(SECRET, 24, SecretSpec.Alphabet.ALPHANUMERIC)),
+                new Licence("GPL-2.0-only", "busybox; test image, not a product", false), null);
+    }
+
     // ---------------------------------------------------------------- the rootfs
 
     private static void writeRootfs(Path root, String version) throws IOException {
@@ -143,6 +174,7 @@ public final class TestAppImage {
         Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
         executable(root.resolve("start.sh"), startScript());
         executable(root.resolve("www/cgi-bin/env"), envCgi());
+        executable(root.resolve("fetch.sh"), fetchScript());
         Files.writeString(root.resolve("www/version"), version + "\n");
         if (!UNREADY.equals(version)) {
             Files.writeString(root.resolve("www" + HEALTH_PATH), "ok\n");
@@ -156,6 +188,21 @@ public final class TestAppImage {
                 mkdir -p /data
                 exec /bin/busybox httpd -f -p "${PORT:-%d}" -h /www
                 """.formatted(PORT);
+    }
+
+    private static String fetchScript() {
+        return """
+                #!/bin/sh
+                # usage: /fetch.sh HOST PORT PATH -- prints the body, fails when HOST:PORT does not answer in 3 s.
+                # busybox-static's wget crashes resolving names (a static glibc has no NSS) and with -T, so names
+                # are resolved with busybox's own nslookup first and the time limit comes from timeout.
+                host="$1"
+                case "$host" in
+                  *[!0-9.]*) host=$(nslookup "$1" 2>/dev/null | awk '/^Name:/ {found=1} found && /^Address/ {print $NF; exit}') ;;
+                esac
+                [ -n "$host" ] || { echo "cannot resolve $1" >&2; exit 2; }
+                exec timeout 3 wget -q -O - "http://$host:$2$3"
+                """;
     }
 
     private static String envCgi() {
@@ -177,7 +224,7 @@ public final class TestAppImage {
     private static String recipe(String version) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((version + "\n" + startScript() + envCgi() + HEALTH_PATH + UNREADY).getBytes(StandardCharsets.UTF_8));
+            md.update((version + "\n" + startScript() + envCgi() + fetchScript() + HEALTH_PATH + UNREADY).getBytes(StandardCharsets.UTF_8));
             md.update(Files.readAllBytes(Path.of(BUSYBOX)));
             return HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (IOException e) {

@@ -426,7 +426,7 @@ abstract class EngineContract {
     }
 
     @Test
-    void reconcilerRepairsStateDriftAndReportsMissingAndOrphans() {
+    void reconcilerRepairsStateDriftRecreatesMissingAndReportsOrphans() {
         Instance a = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
         Instance b = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
         h.provider.suspend(a.id());           // someone stopped it behind Berth's back
@@ -446,7 +446,9 @@ abstract class EngineContract {
         assertThat(drifts).anySatisfy(d -> {
             assertThat(d.instanceId()).isEqualTo(b.id());
             assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.MISSING);
+            assertThat(d.repaired()).as("a lost instance is provisioned again").isTrue();
         });
+        assertThat(h.provider.status(b.id()).state()).isEqualTo(RuntimeState.RUNNING);
         assertThat(drifts).anySatisfy(d -> {
             assertThat(d.instanceId()).isEqualTo("stray-1");
             assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.ORPHAN);

@@ -14,6 +14,8 @@ import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.StepListener;
+import dev.berth.core.notify.NotificationSettings;
+import dev.berth.core.notify.Notifier;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
@@ -61,6 +63,13 @@ final class EngineHarness implements AutoCloseable {
     private EngineHarness(DatabaseSettings database, InMemoryProvider provider, InMemoryDnsProvider dns,
                           InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, EngineSettings settings,
                           StepListener listener) {
+        this(database, provider, dns, notifier, backups, clock, settings, listener, notifier, Catalog.builtin(),
+                NotificationSettings.defaults());
+    }
+
+    private EngineHarness(DatabaseSettings database, InMemoryProvider provider, InMemoryDnsProvider dns,
+                          InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, EngineSettings settings,
+                          StepListener listener, Notifier notifierInUse, Catalog catalog, NotificationSettings notifications) {
         this.database = database;
         this.provider = provider;
         this.dns = dns;
@@ -69,8 +78,8 @@ final class EngineHarness implements AutoCloseable {
         this.clock = clock;
         // built through the Guice module (the path Guice hosts take), which also lets a test reach the
         // database pool to simulate a crash
-        var config = new BerthConfig(database, KEYSET, List.of(provider), Catalog.builtin(), new LeastInstancesStrategy(),
-                dns, notifier, backups, clock, settings, listener);
+        var config = new BerthConfig(database, KEYSET, List.of(provider), catalog, new LeastInstancesStrategy(),
+                dns, notifierInUse, backups, clock, settings, listener, notifications);
         this.injector = Guice.createInjector(new BerthModule(config));
         this.berth = injector.getInstance(Berth.class).start();
     }
@@ -87,6 +96,18 @@ final class EngineHarness implements AutoCloseable {
         FakeClock clock = new FakeClock(T0);
         return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
                 new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings, StepListener.NONE);
+    }
+
+    /**
+     * A fresh harness with its own notifier (then {@link #notifier} is null unless it is an {@link InMemoryNotifier}),
+     * catalog and notification settings.
+     */
+    static EngineHarness create(DatabaseSettings database, EngineSettings settings, Notifier notifier, Catalog catalog,
+                                NotificationSettings notifications) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
+                new InMemoryDnsProvider(), notifier instanceof InMemoryNotifier m ? m : null, new InMemoryBackupStore(clock), clock,
+                settings, StepListener.NONE, notifier, catalog, notifications);
     }
 
     /** A second Berth process on the same database and the same runtime (a restart or a peer). */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param zoneId         the zone's id (the 32-character id on the zone's overview page)
  * @param apiBase        API root; {@link #DEFAULT_API_BASE} unless testing against a local server
  * @param proxied        whether records go through Cloudflare's proxy (orange cloud)
- * @param ttl            record TTL in seconds, 60-86400, or 1 for "automatic" (required when proxied)
+ * @param ttl            record TTL in seconds, 60-86400, or 1 (or 0) for "automatic" (required when proxied)
  * @param wildcard       the operator keeps one wildcard record ({@code *.baseDomain}) in the zone and Berth creates
  *                       no per-instance record
  * @param requestTimeout timeout of one HTTP call
@@ -37,6 +37,9 @@ public record CloudflareSettings(SecretValue apiToken, String zoneId, URI apiBas
         apiBase = Objects.requireNonNullElse(apiBase, DEFAULT_API_BASE);
         if (!"https".equals(apiBase.getScheme()) && !"http".equals(apiBase.getScheme())) {
             throw new InvalidSpecException("dns.cloudflare.apiBase", "must be an http(s) URL");
+        }
+        if (ttl == 0) {
+            ttl = 1; // left out of a configuration file: automatic
         }
         if (ttl != 1 && (ttl < 60 || ttl > 86400)) {
             throw new InvalidSpecException("dns.cloudflare.ttl", "must be 1 (automatic) or 60-86400 seconds");

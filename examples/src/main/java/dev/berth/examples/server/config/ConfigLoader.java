@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.examples.server.FieldPath;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             BerthException cause = cause(e);
             if (cause instanceof InvalidSpecException spec) {
-                throw new InvalidSpecException(path(e) + "." + spec.field(), spec.getMessage().substring(spec.field().length() + 2));
+                throw new InvalidSpecException(FieldPath.join(path(e), spec.field()), spec.getMessage().substring(spec.field().length() + 2));
             }
             String problem = e instanceof UnrecognizedPropertyException u ? "unknown key '" + u.getPropertyName() + "'"
                     : "has the wrong type or format";
@@ -127,7 +128,9 @@ public final class ConfigLoader {
             JsonNode current = node.get(key);
             String value = env.get(name);
             if (value != null) {
-                if (current instanceof ObjectNode || current instanceof ArrayNode) {
+                boolean json = current instanceof ObjectNode || current instanceof ArrayNode
+                        || (current == null || current.isNull()) && (value.startsWith("{") || value.startsWith("["));
+                if (json) {
                     try {
                         node.set(key, YAML.readTree(value));
                     } catch (JacksonException e) {

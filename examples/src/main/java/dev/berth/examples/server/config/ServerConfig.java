@@ -1,6 +1,9 @@
 package dev.berth.examples.server.config;
 
+import dev.berth.core.dns.cloudflare.CloudflareSettings;
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.notify.NotificationSettings;
+import dev.berth.core.notify.smtp.SmtpSettings;
 import dev.berth.core.plan.Plan;
 
 import java.time.Duration;
@@ -22,11 +25,16 @@ import java.util.Set;
  * @param nodes        nodes registered (or updated) on every start
  * @param plans        plans created on first start; later edits through the API are kept
  * @param backups      where backups are stored
+ * @param dns          Cloudflare DNS records per instance (core's CloudflareSettings), or null for none (the operator
+ *                     points a wildcard record at the nodes)
+ * @param smtp         the mail server (core's SmtpSettings), or null to only log messages
+ * @param notifications who gets operator messages, when customers are warned, how long sending is retried
  * @param stripe       Stripe billing (off while its API key is empty)
  */
 public record ServerConfig(Http http, String dataDir, DatabaseConfig database, String keysetFile, EngineConfig engine,
                            List<String> catalogFiles, Map<String, Map<String, String>> providers, List<NodeConfig> nodes,
-                           List<Plan> plans, BackupConfig backups, StripeConfig stripe) {
+                           List<Plan> plans, BackupConfig backups, CloudflareSettings dns, SmtpSettings smtp,
+                           NotificationSettings notifications, StripeConfig stripe) {
 
     public ServerConfig {
         stripe = stripe == null ? new StripeConfig(null, null, null, null) : stripe;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.examples.server.FieldPath;
 import io.javalin.http.Context;
 
 import java.util.Locale;
@@ -63,8 +64,7 @@ public final class Json {
         } catch (JsonMappingException e) {
             InvalidSpecException spec = specCause(e);
             if (spec != null) {
-                String at = path(e, null);
-                throw new InvalidSpecException(at.isEmpty() ? spec.field() : at + "." + spec.field(),
+                throw new InvalidSpecException(FieldPath.join(path(e, null), spec.field()),
                         spec.getMessage().substring(spec.field().length() + 2));
             }
             String field = path(e, null);

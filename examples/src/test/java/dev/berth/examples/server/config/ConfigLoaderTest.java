@@ -84,6 +84,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void a_wrong_integration_setting_names_its_key() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_SMTP", "{\"host\": \"smtp.example.com\", \"port\": 587, \"from\": \"nobody\"}")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("smtp.from"));
+    }
+
+    @Test
     void wrong_values_name_their_key() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_HTTP_PORT", "eighty")))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("http.port"));
@@ -95,5 +101,21 @@ class ConfigLoaderTest {
                 "[{\"id\":\"x\",\"name\":\"X\",\"resources\":{\"cpuRequestMillis\":2,\"cpuLimitMillis\":1,"
                         + "\"memoryRequestBytes\":67108864,\"memoryLimitBytes\":67108864,\"diskBytes\":1}}]")))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("plans[0].resources.cpuRequestMillis"));
+    }
+
+    @Test
+    void production_switches_come_from_the_environment_and_secrets_stay_masked() {
+        ServerConfig c = ConfigLoader.load(null, Map.of("BERTH_DATABASE_URL", "jdbc:postgresql://db/berth",
+                "BERTH_DNS", "{\"apiToken\": \"cf-token-123\", \"zoneId\": \"abc123\"}",
+                "BERTH_SMTP", "{\"host\": \"smtp.example.com\", \"port\": 587, \"username\": \"berth\", \"password\": \"smtp-pw-456\", \"from\": \"Acme <noreply@acme.example>\"}",
+                "BERTH_NOTIFICATIONS_OPERATOR_EMAIL", "ops@example.com",
+                "BERTH_PROVIDERS", "{\"docker\": {\"hosts\": \"a=unix:///var/run/docker.sock,b=tcp://10.0.0.2:2376\"}}"));
+        assertThat(c.database().url()).isEqualTo("jdbc:postgresql://db/berth");
+        assertThat(c.dns().apiToken().reveal()).isEqualTo("cf-token-123");
+        assertThat(c.dns().zoneId()).isEqualTo("abc123");
+        assertThat(c.smtp().host()).isEqualTo("smtp.example.com");
+        assertThat(c.toString()).doesNotContain("cf-token-123").doesNotContain("smtp-pw-456");
+        assertThat(c.notifications().operatorEmail()).isEqualTo("ops@example.com");
+        assertThat(c.providers().get("docker")).containsEntry("hosts", "a=unix:///var/run/docker.sock,b=tcp://10.0.0.2:2376");
     }
 }
