@@ -17,6 +17,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.backup.BackupStore;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.InsufficientCapacityException;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.plan.ResourceLimits;
@@ -639,6 +640,10 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         try {
             DockerErrors.run(host.name(), "create network " + name, () -> host.client().createNetworkCmd()
                     .withName(name).withDriver("bridge").withCheckDuplicate(true).withLabels(labels).exec());
+        } catch (NotFoundException noPool) {
+            // Docker answers 404 when its address pools are used up (about 30 networks with the defaults)
+            throw new InsufficientCapacityException("Docker host '" + host.name() + "' has no free address pool for the network of instance "
+                    + spec.instanceId() + "; give the daemon larger default-address-pools (" + noPool.getMessage().strip() + ")");
         } catch (dev.berth.core.error.ConflictException exists) {
             List<Network> found = host.networks(labels);
             if (found.isEmpty()) throw exists; // the name belongs to something that is not this instance's
