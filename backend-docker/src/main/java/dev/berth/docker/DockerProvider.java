@@ -85,7 +85,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     private final ReadinessProbe probe = new ReadinessProbe();
     private final java.util.Set<String> proxyNetworkReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
-    private final ExecutorService statsPool = Executors.newFixedThreadPool(4, r -> {
+    private final ExecutorService statsPool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "berth-docker-stats");
         t.setDaemon(true);
         return t;
