@@ -261,9 +261,11 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             for (Container c : canonical(host.containers(DockerLabels.managed()))) {
                 byInstance.computeIfAbsent(c.getLabels().get(DockerLabels.INSTANCE), k -> new ArrayList<>()).add(c);
             }
+            Map<String, Long> disks = planDisks(host);
             for (var e : byInstance.entrySet()) {
                 try {
-                    result.putIfAbsent(e.getKey(), status(new Located(host, e.getValue()), e.getKey()));
+                    result.putIfAbsent(e.getKey(), statusOf(host, inspectAll(new Located(host, e.getValue())),
+                            disks.getOrDefault(e.getKey(), -1L)));
                 } catch (NotFoundException removedMeanwhile) {
                     // removed while we looked: not part of the inventory
                 }
@@ -294,13 +296,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             long memory = info.getMemTotal() == null ? 0 : info.getMemTotal();
             long disk = host.config().diskBytes() > 0 ? host.config().diskBytes() : localDisk(info.getDockerRootDir());
             List<Container> mine = host.containers(DockerLabels.managed());
-            long usedDisk = 0;
-            Map<String, Boolean> counted = new HashMap<>();
-            for (Container c : mine) {
-                if (counted.putIfAbsent(c.getLabels().get(DockerLabels.INSTANCE), true) == null) {
-                    usedDisk += Long.parseLong(c.getLabels().getOrDefault(DockerLabels.DISK_BYTES, "0"));
-                }
-            }
+            long usedDisk = planDisks(host).values().stream().mapToLong(Long::longValue).sum();
             List<Future<Optional<Statistics>>> samples = new ArrayList<>();
             for (Container c : mine) {
                 if ("running".equals(c.getState())) {
@@ -721,6 +717,16 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         labels.putAll(spec.extraLabels());
         host.createVolume(settings.namePrefix() + "-" + spec.slug() + "-plan-" + disk, labels);
         existing.forEach(v -> host.removeVolume(v.getName()));
+    }
+
+    /** Disk size of every instance on the host that has a plan volume, by instance id (one API call). */
+    private Map<String, Long> planDisks(DockerHost host) {
+        Map<String, Long> disks = new HashMap<>();
+        for (InspectVolumeResponse v : host.volumes(Map.of(DockerLabels.MANAGED, "true", DockerLabels.ROLE, DockerLabels.ROLE_PLAN))) {
+            String disk = v.getLabels().get(DockerLabels.DISK_BYTES);
+            if (disk != null) disks.merge(v.getLabels().get(DockerLabels.INSTANCE), Long.parseLong(disk), Math::max);
+        }
+        return disks;
     }
 
     /** The disk size on the plan volume, or {@code fallback} (the container label) when there is none. */
