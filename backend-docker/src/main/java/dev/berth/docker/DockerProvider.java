@@ -250,7 +250,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     @Override
     public InstanceStatus status(String instanceId) {
         Located at = require(instanceId);
-        return status(at.host(), instanceId);
+        return status(at, instanceId);
     }
 
     @Override
