@@ -94,7 +94,7 @@ final class DockerHost implements AutoCloseable {
                 () -> client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
     }
 
-    /** Inspects a container; a docker-java {@link NotFoundException} when it is gone. */
+    /** Inspects a container; a {@link DockerErrors.MissingObjectException} when it is gone. */
     InspectContainerResponse inspect(String containerId) {
         return DockerErrors.call(name(), "inspect container " + containerId, () -> client.inspectContainerCmd(containerId).exec());
     }

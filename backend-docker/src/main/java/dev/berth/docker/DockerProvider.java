@@ -3,7 +3,6 @@ package dev.berth.docker;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -266,7 +265,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
                 try {
                     result.putIfAbsent(e.getKey(), statusOf(host, inspectAll(new Located(host, e.getValue())),
                             disks.getOrDefault(e.getKey(), -1L)));
-                } catch (NotFoundException removedMeanwhile) {
+                } catch (DockerErrors.MissingObjectException removedMeanwhile) {
                     // removed while we looked: not part of the inventory
                 }
             }
@@ -636,7 +635,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         try {
             DockerErrors.run(host.name(), "create network " + name, () -> host.client().createNetworkCmd()
                     .withName(name).withDriver("bridge").withCheckDuplicate(true).withLabels(labels).exec());
-        } catch (NotFoundException noPool) {
+        } catch (DockerErrors.MissingObjectException noPool) {
             // Docker answers 404 when its address pools are used up (about 30 networks with the defaults)
             throw new InsufficientCapacityException("Docker host '" + host.name() + "' has no free address pool for the network of instance "
                     + spec.instanceId() + "; give the daemon larger default-address-pools (" + noPool.getMessage().strip() + ")");
@@ -782,14 +781,19 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         String id;
         try {
             id = createCall.get();
-        } catch (NotFoundException noImage) {
+        } catch (DockerErrors.MissingObjectException noImage) {
             // the only 404 of a create: the image is not on the host (checking first would cost a call every time)
             ensureImage(host, c.image(), null);
             id = createCall.get();
         }
         if (c.http() && settings.proxyNetwork() != null) {
             ensureProxyNetwork(host);
-            host.connectNetwork(settings.proxyNetwork(), id);
+            try {
+                host.connectNetwork(settings.proxyNetwork(), id);
+            } catch (DockerErrors.MissingObjectException gone) {
+                proxyNetworkReady.remove(host.name()); // removed by hand: the retry creates it again
+                throw gone;
+            }
         }
         return id;
     }

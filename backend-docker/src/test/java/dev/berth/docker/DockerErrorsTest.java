@@ -44,10 +44,13 @@ class DockerErrorsTest {
     }
 
     @Test
-    void notFoundIsLeftToTheCallerAndOtherFailuresAreNotRetried() {
-        assertThatThrownBy(() -> DockerErrors.call("h", "inspect", () -> {
+    void aVanishedObjectIsARetryableConflictAndOtherFailuresAreNotRetried() {
+        assertThatThrownBy(() -> DockerErrors.call("h", "inspect container c1", () -> {
             throw new NotFoundException("no such container");
-        })).isInstanceOf(NotFoundException.class);
+        })).isInstanceOfSatisfying(DockerErrors.MissingObjectException.class, e -> {
+            assertThat(e).isInstanceOf(dev.berth.core.error.ConflictException.class).hasMessageContaining("inspect container c1");
+            assertThat(e.retryable()).isTrue();
+        });
         assertThat(DockerErrors.map("h", "x", new IllegalStateException("bug"))).satisfies(e -> assertThat(e.retryable()).isFalse());
     }
 }
