@@ -18,9 +18,17 @@ import java.util.function.Supplier;
  * Translates docker-java's exceptions into Berth's typed errors, so that the engine knows what to retry: a
  * daemon that cannot be reached or answers 500 is {@link UnavailableException} (retryable), a 409 is a
  * {@link dev.berth.core.error.ConflictException} (retryable), a 400 an {@link InvalidSpecException}.
- * A 404 stays a docker-java {@link NotFoundException} so that callers decide what was missing.
+ * A 404 becomes a {@link MissingObjectException}: an object vanished while Berth worked with it (removed by
+ * hand, or by a concurrent call); callers that expect it catch it, elsewhere a retry converges.
  */
 final class DockerErrors {
+
+    /** Docker answered 404 for an object the provider just listed or created. Retryable. */
+    static final class MissingObjectException extends dev.berth.core.error.ConflictException {
+        MissingObjectException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private DockerErrors() {
     }
@@ -29,8 +37,10 @@ final class DockerErrors {
     static <T> T call(String host, String what, Supplier<T> body) {
         try {
             return body.get();
-        } catch (NotFoundException | BerthException e) {
+        } catch (BerthException e) {
             throw e;
+        } catch (NotFoundException e) {
+            throw new MissingObjectException(what + " on Docker host '" + host + "': " + firstLine(e), e);
         } catch (RuntimeException e) {
             throw map(host, what, e);
         }
