@@ -119,6 +119,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requestLog = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger pids = new AtomicInteger(0x1000);
+    private final AtomicInteger proxyTimeouts = new AtomicInteger();
+    private final AtomicInteger logins = new AtomicInteger();
+    private final AtomicInteger renewals = new AtomicInteger();
     private final AtomicInteger dhcp = new AtomicInteger(10);
     private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "pve-sim-worker");
@@ -281,6 +284,26 @@ public final class ProxmoxSimulator implements AutoCloseable {
         }
     }
 
+    /** How many requests waited longer than the proxy timeout for a worker and got 596. */
+    public int proxyTimeouts() {
+        return proxyTimeouts.get();
+    }
+
+    /** The most protected requests a node ever handled at once (never above its worker count). */
+    public int maxConcurrentWorkers(String node) {
+        return node(node).maxBusy.get();
+    }
+
+    /** Tickets issued for a password. */
+    public int passwordLogins() {
+        return logins.get();
+    }
+
+    /** Tickets renewed by presenting a valid ticket. */
+    public int ticketRenewals() {
+        return renewals.get();
+    }
+
     /** Tasks currently running on a node. */
     public long runningTasks(String node) {
         return tasks.values().stream().filter(t -> t.node.equals(node) && t.exitStatus == null).count();
@@ -375,9 +398,15 @@ public final class ProxmoxSimulator implements AutoCloseable {
                     got = false;
                 }
                 if (!got) {
+                    proxyTimeouts.incrementAndGet();
                     throw new SimError(596, "Errors during TLS negotiation, request sending and header processing: Connection timed out");
                 }
             }
+        }
+        if (worker != null) {
+            SimNode n = nodes.get(node);
+            int busy = n.busy.incrementAndGet();
+            n.maxBusy.accumulateAndGet(busy, Math::max);
         }
         try {
             Duration latency = faults.handlerLatency();
@@ -387,6 +416,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
             return route(route.template(), method, params, userOf(ex));
         } finally {
             if (worker != null) {
+                nodes.get(node).busy.decrementAndGet();
                 worker.release();
             }
         }
@@ -512,9 +542,14 @@ public final class ProxmoxSimulator implements AutoCloseable {
         String user = p.get("username");
         String password = p.get("password");
         boolean ok = password.equals(users.get(user));
-        if (!ok) {
+        if (ok) {
+            logins.incrementAndGet();
+        } else {
             Instant issued = tickets.get(password); // renewal: a valid ticket works as the password
             ok = issued != null && Instant.now().isBefore(issued.plus(ticketLifetime)) && password.split(":")[1].equals(user);
+            if (ok) {
+                renewals.incrementAndGet();
+            }
         }
         if (!ok) {
             sleep(unauthorizedDelay);
@@ -1554,6 +1589,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
         final long disk;
         final Semaphore workers;
         final String fingerprint;
+        final AtomicInteger busy = new AtomicInteger();
+        final AtomicInteger maxBusy = new AtomicInteger();
         boolean online = true;
 
         SimNode(String name, int cpus, long memory, long disk, int workers) {
