@@ -41,7 +41,7 @@ public final class GuestSshFarm implements GuestEndpointResolver, AutoCloseable 
 
     private final ProxmoxSimulator sim;
     private final Map<Path, SshServer> servers = new ConcurrentHashMap<>();
-    private final Map<Integer, List<String>> restarts = new ConcurrentHashMap<>();
+    private final Map<Path, List<String>> restarts = new ConcurrentHashMap<>(); // by root file system: vmids get reused
 
     public GuestSshFarm(ProxmoxSimulator sim) {
         this.sim = sim;
@@ -58,9 +58,9 @@ public final class GuestSshFarm implements GuestEndpointResolver, AutoCloseable 
         return new InetSocketAddress("127.0.0.1", server.getPort());
     }
 
-    /** Units restarted in a container, in order. */
+    /** Units restarted in the container that has this vmid now, in order. */
     public List<String> restarts(int vmid) {
-        return List.copyOf(restarts.getOrDefault(vmid, List.of()));
+        return sim.container(vmid).map(ct -> List.copyOf(restarts.getOrDefault(ct.rootfs(), List.of()))).orElse(List.of());
     }
 
     private SshServer start(ProxmoxSimulator.CtView ct) {
@@ -72,7 +72,7 @@ public final class GuestSshFarm implements GuestEndpointResolver, AutoCloseable 
         sshd.setPublickeyAuthenticator((user, key, session) -> "root".equals(user) && keys.authenticate(user, key, session));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(ct.rootfs()));
         sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        sshd.setCommandFactory((channel, command) -> new Systemctl(ct.vmid(), ct.rootfs(), command));
+        sshd.setCommandFactory((channel, command) -> new Systemctl(ct.rootfs(), command));
         try {
             sshd.start();
         } catch (IOException e) {
@@ -95,14 +95,12 @@ public final class GuestSshFarm implements GuestEndpointResolver, AutoCloseable 
 
     /** The one command a Berth guest configurer runs. */
     private final class Systemctl implements Command {
-        private final int vmid;
         private final Path root;
         private final String command;
         private OutputStream err;
         private ExitCallback exit;
 
-        Systemctl(int vmid, Path root, String command) {
-            this.vmid = vmid;
+        Systemctl(Path root, String command) {
             this.root = root;
             this.command = command;
         }
@@ -130,7 +128,7 @@ public final class GuestSshFarm implements GuestEndpointResolver, AutoCloseable 
             String[] words = command.trim().split("\\s+");
             if (words.length == 3 && words[0].equals("systemctl") && words[1].equals("restart")) {
                 if (Files.exists(root.resolve("etc/systemd/system").resolve(words[2]))) {
-                    restarts.computeIfAbsent(vmid, k -> Collections.synchronizedList(new ArrayList<>())).add(words[2]);
+                    restarts.computeIfAbsent(root, k -> Collections.synchronizedList(new ArrayList<>())).add(words[2]);
                     exit.onExit(0);
                 } else {
                     fail(5, "Failed to restart " + words[2] + ": Unit " + words[2] + " not found.\n");

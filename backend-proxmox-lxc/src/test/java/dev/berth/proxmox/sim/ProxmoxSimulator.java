@@ -1201,6 +1201,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
         String upid = String.format("UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, pid, pid * 7, now.getEpochSecond(), type, id, user);
         Task t = new Task(upid, node, type, id, user, pid, now);
         String injected = faults.takeTaskFailure(type);
+        Integer warnings = faults.takeWarnings(type);
         tasks.put(upid, t);
         workers.schedule(() -> {
             synchronized (state) {
@@ -1208,9 +1209,15 @@ public final class ProxmoxSimulator implements AutoCloseable {
                     if (injected != null) {
                         throw new IllegalStateException(injected);
                     }
-                    String warnings = work.run();
-                    t.exitStatus = warnings == null ? "OK" : warnings;
-                    t.log.add(warnings == null ? "TASK OK" : "TASK " + warnings);
+                    String warned = work.run();
+                    if (warnings != null) {
+                        for (int i = 0; i < warnings; i++) {
+                            t.log.add("WARN: simulated warning " + (i + 1));
+                        }
+                        warned = "WARNINGS: " + warnings;
+                    }
+                    t.exitStatus = warned == null ? "OK" : warned;
+                    t.log.add(warned == null ? "TASK OK" : "TASK " + warned);
                 } catch (RuntimeException e) {
                     String msg = e instanceof SimError ? e.getMessage() : String.valueOf(e.getMessage());
                     if (type.equals("vzcreate") || type.equals("vzrestore") || type.equals("vzclone")) {

@@ -15,6 +15,7 @@ public final class SimFaults {
     private final Map<String, Deque<String>> failingTasks = new HashMap<>();
     private final Map<String, Integer> dispatchFailures = new HashMap<>();
     private final Map<String, String> dispatchFailureText = new HashMap<>();
+    private final Map<String, Integer> warnings = new HashMap<>();
     private int nextidRaces;
     private Duration handlerLatency = Duration.ZERO;
 
@@ -24,6 +25,12 @@ public final class SimFaults {
      */
     public synchronized SimFaults failNextTask(String type, String message) {
         failingTasks.computeIfAbsent(type, k -> new ArrayDeque<>()).add(message);
+        return this;
+    }
+
+    /** The next task of {@code type} succeeds with {@code WARNINGS: count} (a success in Proxmox). */
+    public synchronized SimFaults warnNextTask(String type, int count) {
+        warnings.put(type, count);
         return this;
     }
 
@@ -55,6 +62,10 @@ public final class SimFaults {
     synchronized String takeTaskFailure(String type) {
         Deque<String> q = failingTasks.get(type);
         return q == null ? null : q.poll();
+    }
+
+    synchronized Integer takeWarnings(String type) {
+        return warnings.remove(type);
     }
 
     synchronized String takeDispatchFailure(String type) {
