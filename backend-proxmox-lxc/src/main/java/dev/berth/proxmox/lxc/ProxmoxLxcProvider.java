@@ -85,6 +85,11 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     public static final String TAG = "berth";
     /** Prefix of the per-instance tag. */
     public static final String INSTANCE_TAG_PREFIX = "berth-i-";
+    /**
+     * Prefix of the tag recording a pool address: tags show in {@code /cluster/resources} even for containers on
+     * an offline node, whose config cannot be read, so their addresses are never handed out twice.
+     */
+    public static final String ADDRESS_TAG_PREFIX = "berth-ip-";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxLxcProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -197,7 +202,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         p.put("net0", net0(address));
         p.put("unprivileged", true);
         p.put("ssh-public-keys", sshPublicKey);
-        p.put("tags", tags(r.instanceId()));
+        p.put("tags", tags(r.instanceId(), address));
         p.put("description", metadata(r, r.resources()).render());
         p.put("onboot", true);
         if (settings.features() != null) {
@@ -220,7 +225,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     private void finishClone(Located ct, ProvisionRequest r, String address) {
         Map<String, Object> p = new LinkedHashMap<>(LxcSizing.cpuAndMemory(r.resources(), settings.swapMib()));
         p.put("net0", net0(address));
-        p.put("tags", tags(r.instanceId()));
+        p.put("tags", tags(r.instanceId(), address));
         p.put("description", metadata(r, r.resources()).render());
         put(ct, p);
         growDisk(ct, config(ct), r.resources());
@@ -744,8 +749,8 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         return berth && id != null ? Optional.of(id) : Optional.empty();
     }
 
-    private static String tags(String instanceId) {
-        return TAG + ";" + INSTANCE_TAG_PREFIX + instanceId;
+    private static String tags(String instanceId, String address) {
+        return TAG + ";" + INSTANCE_TAG_PREFIX + instanceId + (address == null ? "" : ";" + ADDRESS_TAG_PREFIX + address);
     }
 
     private Set<Integer> usedVmids() {
@@ -756,11 +761,23 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         return used;
     }
 
+    /** Pool addresses in use: from Berth's address tags, and from the configs of other containers on online nodes. */
     private Set<String> usedAddresses() {
         Set<String> used = new HashSet<>();
         Set<String> online = onlineNodes();
         for (JsonNode r : client.get("cluster/resources", Map.of("type", "vm"))) {
-            if (!online.contains(r.path("node").asText()) || !"lxc".equals(r.path("type").asText())) {
+            boolean tagged = false;
+            for (String t : r.path("tags").asText("").split("[;, ]+")) {
+                if (t.startsWith(ADDRESS_TAG_PREFIX)) {
+                    used.add(t.substring(ADDRESS_TAG_PREFIX.length()));
+                    tagged = true;
+                }
+            }
+            if (tagged || !"lxc".equals(r.path("type").asText())) {
+                continue;
+            }
+            if (!online.contains(r.path("node").asText())) {
+                LOG.warn("cannot read the address of CT {} on offline node {}", r.path("vmid").asInt(), r.path("node").asText());
                 continue;
             }
             try {

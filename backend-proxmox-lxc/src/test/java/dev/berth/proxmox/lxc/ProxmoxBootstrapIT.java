@@ -47,7 +47,7 @@ class ProxmoxBootstrapIT {
         assertThat(c).containsEntry("unprivileged", "1").containsEntry("hostname", id).containsEntry("cores", "1")
                 .containsEntry("cpulimit", "1").containsEntry("cpuunits", "250").containsEntry("memory", "128")
                 .containsEntry("swap", "0").containsEntry("onboot", "1").containsEntry("features", "nesting=1")
-                .containsEntry("tags", "berth;berth-i-" + id);
+                .containsEntry("tags", "berth;berth-i-" + id + ";berth-ip-" + ct.ip());
         assertThat(c.get("rootfs")).isEqualTo("local-lvm:vm-" + ct.vmid() + "-disk-0,size=1G");
         assertThat(c.get("net0")).matches("name=eth0,bridge=vmbr0,ip=10\\.20\\.0\\.\\d+/24,gw=10\\.20\\.0\\.1")
                 .contains("ip=" + ct.ip() + "/");

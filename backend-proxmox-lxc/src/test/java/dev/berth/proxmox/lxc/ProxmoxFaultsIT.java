@@ -188,9 +188,15 @@ class ProxmoxFaultsIT {
                 .isInstanceOf(UnavailableException.class);
         assertThat(cluster.container(other)).isEmpty();
 
+        String elsewhere = ProvisionRequests.newId();
+        cluster.provider().provision(ProvisionRequests.request(elsewhere, "pve1"));
+        assertThat(cluster.container(elsewhere).orElseThrow().ip()).as("the offline container's address is not reused")
+                .isNotEqualTo(cluster.container(id).orElseThrow().ip());
+
         cluster.sim().setOnline("pve2", true);
         assertThat(cluster.provider().status(id).state()).isEqualTo(RuntimeState.RUNNING);
         cleanUp(id);
+        cleanUp(elsewhere);
     }
 
     /**
@@ -220,7 +226,7 @@ class ProxmoxFaultsIT {
         assertThat(cluster.sim().maxConcurrentWorkers("pve1")).isEqualTo(3);
         assertThat(cluster.sim().proxyTimeouts()).as("some requests waited past the proxy timeout").isPositive();
         for (String id : ids) {
-            assertThat(cluster.sim().containers()).filteredOn(c -> c.config().getOrDefault("tags", "").endsWith("berth-i-" + id))
+            assertThat(cluster.sim().containers()).filteredOn(c -> c.config().getOrDefault("tags", "").contains("berth-i-" + id + ";"))
                     .as("containers of %s", id).hasSize(1);
         }
         cluster.sim().faults().handlerLatency(Duration.ZERO);

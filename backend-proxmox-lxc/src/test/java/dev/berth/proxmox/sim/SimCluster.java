@@ -127,7 +127,7 @@ public final class SimCluster implements AutoCloseable {
     /** The container of an instance, found by its Berth tag. */
     public Optional<ProxmoxSimulator.CtView> container(String instanceId) {
         return sim.containers().stream()
-                .filter(c -> c.config().getOrDefault("tags", "").contains(ProxmoxLxcProvider.INSTANCE_TAG_PREFIX + instanceId))
+                .filter(c -> (c.config().getOrDefault("tags", "") + ";").contains(ProxmoxLxcProvider.INSTANCE_TAG_PREFIX + instanceId + ";"))
                 .findFirst();
     }
 
