@@ -34,15 +34,15 @@ import java.util.Objects;
  * creation ({@code ssh-public-keys}). Env files are written over SFTP (mode 0600, via a temporary file and a
  * rename, so a service never reads half a file) and services restarted with {@code systemctl restart}.
  *
- * <p>Host keys: when Proxmox reported the container's host key fingerprint in the create task's log, the
- * server must present exactly that key; otherwise (clones) the first key seen is accepted, which is the same
+ * <p>Host keys: when Proxmox reported the container's host key fingerprints in the create task's log, the
+ * server must present one of those keys; otherwise (clones) the first key seen is accepted, which is the same
  * trust a fresh {@code ssh} gives and is recorded in the log at warn level.
  */
 public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshGuestConfigurer.class);
 
-    private static final AttributeRepository.AttributeKey<String> EXPECTED_HOST_KEY = new AttributeRepository.AttributeKey<>();
+    private static final AttributeRepository.AttributeKey<List<String>> EXPECTED_HOST_KEYS = new AttributeRepository.AttributeKey<>();
 
     private final SshClient client;
     private final KeyPair identity;
@@ -71,13 +71,13 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
         this.client = SshClient.setUpDefaultClient();
         this.client.setServerKeyVerifier((session, remote, key) -> {
             AttributeRepository context = session.getConnectionContext();
-            String expected = context == null ? null : context.getAttribute(EXPECTED_HOST_KEY);
+            List<String> expected = context == null ? null : context.getAttribute(EXPECTED_HOST_KEYS);
             String actual = KeyUtils.getFingerPrint(BuiltinDigests.sha256, key);
             if (expected == null) {
                 LOG.warn("accepting SSH host key {} of {} on first use (no fingerprint from Proxmox)", actual, remote);
                 return true;
             }
-            return actual.equals("SHA256:" + expected);
+            return expected.stream().anyMatch(fp -> actual.equals("SHA256:" + fp));
         });
         this.client.start();
     }
@@ -120,8 +120,8 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
             InetSocketAddress address = resolver.resolve(target);
             try {
                 // the expected key travels with the connection so the verifier sees it during key exchange
-                AttributeRepository context = target.hostKeySha256() == null ? null
-                        : AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, target.hostKeySha256());
+                AttributeRepository context = target.hostKeys().isEmpty() ? null
+                        : AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEYS, target.hostKeys());
                 ClientSession session = client.connect(user, address, context, null)
                         .verify(Duration.ofSeconds(10)).getSession();
                 session.addPublicKeyIdentity(identity);

@@ -1,6 +1,7 @@
 package dev.berth.proxmox.lxc;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +17,14 @@ import java.util.regex.Pattern;
  * @param appVersion       app version the container runs
  * @param memoryRequestMib guaranteed memory of the plan (LXC has no reservation; placement counts it)
  * @param httpPort         port of the HTTP component inside the container, 0 when none
- * @param hostKeySha256    SSH host key fingerprint Proxmox reported at creation, or null
+ * @param hostKeys         SSH host key fingerprints Proxmox reported at creation (empty for clones)
  */
 record BerthMetadata(String instanceId, String tenantId, String appId, String appVersion, long memoryRequestMib,
-                     int httpPort, String hostKeySha256) {
+                     int httpPort, List<String> hostKeys) {
+
+    BerthMetadata {
+        hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
+    }
 
     static final String HEADER = "Managed by Berth - do not edit the lines below.";
     private static final Pattern LINE = Pattern.compile("^berth\\.([a-z-]+): (.*)$", Pattern.MULTILINE);
@@ -35,8 +40,8 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
         if (httpPort > 0) {
             kv.put("http-port", Integer.toString(httpPort));
         }
-        if (hostKeySha256 != null) {
-            kv.put("ssh-host-key", hostKeySha256);
+        if (!hostKeys.isEmpty()) {
+            kv.put("ssh-host-keys", String.join(",", hostKeys));
         }
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         kv.forEach((k, v) -> out.append("berth.").append(k).append(": ").append(v).append('\n'));
@@ -53,7 +58,8 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
             }
         }
         return new BerthMetadata(kv.get("instance"), kv.get("tenant"), kv.get("app"), kv.get("version"),
-                number(kv.get("memory-request-mib")), (int) number(kv.get("http-port")), kv.get("ssh-host-key"));
+                number(kv.get("memory-request-mib")), (int) number(kv.get("http-port")),
+                kv.containsKey("ssh-host-keys") ? List.of(kv.get("ssh-host-keys").split(",")) : List.of());
     }
 
     private static long number(String text) {
@@ -65,14 +71,14 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
     }
 
     BerthMetadata withVersion(String version) {
-        return new BerthMetadata(instanceId, tenantId, appId, version, memoryRequestMib, httpPort, hostKeySha256);
+        return new BerthMetadata(instanceId, tenantId, appId, version, memoryRequestMib, httpPort, hostKeys);
     }
 
     BerthMetadata withMemoryRequestMib(long mib) {
-        return new BerthMetadata(instanceId, tenantId, appId, appVersion, mib, httpPort, hostKeySha256);
+        return new BerthMetadata(instanceId, tenantId, appId, appVersion, mib, httpPort, hostKeys);
     }
 
-    BerthMetadata withHostKey(String sha256) {
-        return new BerthMetadata(instanceId, tenantId, appId, appVersion, memoryRequestMib, httpPort, sha256);
+    BerthMetadata withHostKeys(List<String> fingerprints) {
+        return new BerthMetadata(instanceId, tenantId, appId, appVersion, memoryRequestMib, httpPort, fingerprints);
     }
 }

@@ -94,7 +94,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxLxcProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_SAFE = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9_\\-+.]*");
-    private static final Pattern HOST_KEY = Pattern.compile("SHA256:([A-Za-z0-9+/=]{43,44})");
+    private static final Pattern HOST_KEY = Pattern.compile("SHA256:([A-Za-z0-9+/]{43})=?");
     private static final Pattern NET_IP = Pattern.compile("(?:^|,)ip=([0-9.]+)/\\d+");
     private static final String POINTER_FORMAT = "berth-proxmox-vzdump/1";
 
@@ -157,19 +157,14 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
                 Upid upid = template.startsWith("clone:")
                         ? startClone(r, node, vmid, Integer.parseInt(template.substring("clone:".length())))
                         : client.startTask("POST", "nodes/" + node + "/lxc", createParams(r, vmid, template, address));
-                String hostKey = null;
-                try {
-                    client.awaitTask(upid, settings.taskTimeout());
-                    hostKey = hostKeyFromLog(upid);
-                } catch (TaskFailedException e) {
-                    // Proxmox removed the half-created config again, so nothing is left behind
-                    throw e;
-                }
+                // a failed task (TaskFailedException) removed its half-created config again: nothing to clean up
+                client.awaitTask(upid, settings.taskTimeout());
+                List<String> hostKeys = hostKeysFromLog(upid);
                 Located ct = new Located(node, vmid);
                 if (template.startsWith("clone:")) {
                     finishClone(ct, r, address);
-                } else if (hostKey != null) {
-                    put(ct, Map.of("description", metadata(r, r.resources()).withHostKey(hostKey).render()));
+                } else if (!hostKeys.isEmpty()) {
+                    put(ct, Map.of("description", metadata(r, r.resources()).withHostKeys(hostKeys).render()));
                 }
                 LOG.info("created CT {} on {} for instance {}", vmid, node, r.instanceId());
                 return ct;
@@ -625,7 +620,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         for (ComponentSpec c : r.components()) {
             services.add(new GuestConfig.Service(c.name(), c.env(), c.secretEnv()));
         }
-        guest.configure(new GuestTarget(r.instanceId(), ct.vmid, ct.node, address, meta.hostKeySha256()),
+        guest.configure(new GuestTarget(r.instanceId(), ct.vmid, ct.node, address, meta.hostKeys()),
                 new GuestConfig(r.appVersion(), services, restartAll));
     }
 
@@ -803,15 +798,13 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         return online;
     }
 
-    private String hostKeyFromLog(Upid upid) {
-        String found = null;
+    /** The fingerprints pve-container prints as it generates the host keys ("done: SHA256:… root@host"). */
+    private List<String> hostKeysFromLog(Upid upid) {
+        List<String> found = new ArrayList<>();
         for (String line : client.taskLog(upid)) {
             Matcher m = HOST_KEY.matcher(line);
-            if (line.contains("ssh_host_ed25519_key") || (found == null && m.find())) {
-                m.reset();
-                if (m.find()) {
-                    found = m.group(1);
-                }
+            if (line.startsWith("done: ") && m.find()) {
+                found.add(m.group(1));
             }
         }
         return found;

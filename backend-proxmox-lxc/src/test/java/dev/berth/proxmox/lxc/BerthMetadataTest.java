@@ -13,7 +13,7 @@ class BerthMetadataTest {
 
     @Test
     void metadataRoundTripsThroughTheDescription() {
-        BerthMetadata m = new BerthMetadata("inst-1", "ten-1", "n8n", "1.2.3", 256, 5678, "abc+/=");
+        BerthMetadata m = new BerthMetadata("inst-1", "ten-1", "n8n", "1.2.3", 256, 5678, java.util.List.of("abc+/x", "def"));
         assertThat(BerthMetadata.parse(m.render())).isEqualTo(m);
         assertThat(BerthMetadata.parse("operator notes\n" + m.render())).isEqualTo(m);
         assertThat(BerthMetadata.parse(null).instanceId()).isNull();

@@ -28,7 +28,7 @@ class LxcSizingTest {
         ObjectNode config = new ObjectMapper().createObjectNode();
         LxcSizing.cpuAndMemory(limits, 0).forEach((k, v) -> config.put(k, v.toString()));
         config.put("rootfs", "local-lvm:vm-100-disk-0,size=8G");
-        BerthMetadata meta = new BerthMetadata("i", "t", "a", "1", 200, 0, null);
+        BerthMetadata meta = new BerthMetadata("i", "t", "a", "1", 200, 0, java.util.List.of());
         assertThat(LxcSizing.readBack(config, meta)).isEqualTo(limits);
     }
 

@@ -52,7 +52,7 @@ class ProxmoxBootstrapIT {
         assertThat(c.get("net0")).matches("name=eth0,bridge=vmbr0,ip=10\\.20\\.0\\.\\d+/24,gw=10\\.20\\.0\\.1")
                 .contains("ip=" + ct.ip() + "/");
         assertThat(c.get("description")).contains("berth.instance: " + id, "berth.memory-request-mib: 64",
-                "berth.ssh-host-key: ").doesNotContain("s3cret");
+                "berth.ssh-host-keys: ").doesNotContain("s3cret");
         assertThat(status.endpoint()).isEqualTo(ct.ip() + ":8080");
         assertThat(ct.vmid()).isBetween(1000, 1999);
         cluster.provider().terminate(id);
@@ -89,7 +89,7 @@ class ProxmoxBootstrapIT {
         // the container's authorized key is Berth's, not this one; but the host key check comes first
         try (SshGuestConfigurer guest = new SshGuestConfigurer(key, "root", "/etc/berth", "berth-", cluster.farm(),
                 Duration.ofSeconds(1))) {
-            GuestTarget wrongHostKey = new GuestTarget(id, ct.vmid(), ct.node(), ct.ip(), "A".repeat(43));
+            GuestTarget wrongHostKey = new GuestTarget(id, ct.vmid(), ct.node(), ct.ip(), List.of("A".repeat(43)));
             assertThatThrownBy(() -> guest.configure(wrongHostKey, new GuestConfig("1", List.of(), false)))
                     .isInstanceOf(UnavailableException.class);
         }

@@ -284,6 +284,17 @@ public final class ProxmoxSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps every pvedaemon worker of {@code node} busy for {@code duration} (slow synchronous calls of other
+     * clients, e.g. storage scans), so requests to the node queue and, past the proxy timeout, get 596.
+     */
+    public void occupyWorkers(String node, Duration duration) {
+        SimNode n = node(node);
+        int permits = n.workerCount;
+        n.workers.acquireUninterruptibly(permits);
+        workers.schedule(() -> n.workers.release(permits), duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** How many requests waited longer than the proxy timeout for a worker and got 596. */
     public int proxyTimeouts() {
         return proxyTimeouts.get();
@@ -725,8 +736,12 @@ public final class ProxmoxSimulator implements AutoCloseable {
                 deleteTree(ct.dir);
             };
             t.log.add("extracting archive '" + ostemplate + "'");
-            t.log.add("Creating SSH host key 'ssh_host_ecdsa_key' - this would take some time ...");
-            t.log.add("done: SHA256:" + ct.hostKeyFingerprint() + " root@" + ct.config.get("hostname"));
+            // like pve-container: one key per type; the simulated sshd serves the ECDSA one
+            for (String type : List.of("rsa", "ecdsa", "ed25519")) {
+                t.log.add("Creating SSH host key 'ssh_host_" + type + "_key' - this may take some time ...");
+                String fp = type.equals("ecdsa") ? ct.hostKeyFingerprint() : randomFingerprint();
+                t.log.add("done: SHA256:" + fp + " root@" + ct.config.get("hostname"));
+            }
             return t.upid;
         }
     }
@@ -1105,6 +1120,12 @@ public final class ProxmoxSimulator implements AutoCloseable {
             };
             return t.upid;
         }
+    }
+
+    private static String randomFingerprint() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return Base64.getEncoder().withoutPadding().encodeToString(b);
     }
 
     private static String UUID() {
@@ -1595,6 +1616,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
         final long memory;
         final long disk;
         final Semaphore workers;
+        final int workerCount;
         final String fingerprint;
         final AtomicInteger busy = new AtomicInteger();
         final AtomicInteger maxBusy = new AtomicInteger();
@@ -1606,6 +1628,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
             this.memory = memory;
             this.disk = disk;
             this.workers = new Semaphore(workers, true);
+            this.workerCount = workers;
             byte[] fp = new byte[32];
             new java.util.Random(name.hashCode()).nextBytes(fp);
             this.fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(fp);

@@ -179,7 +179,7 @@ public final class SimCluster implements AutoCloseable {
 
     private ClientSession session(String instanceId) throws IOException {
         ProxmoxSimulator.CtView ct = container(instanceId).orElseThrow(() -> new IllegalStateException("no CT for " + instanceId));
-        InetSocketAddress address = farm.resolve(new dev.berth.proxmox.guest.GuestTarget(instanceId, ct.vmid(), ct.node(), ct.ip(), null));
+        InetSocketAddress address = farm.resolve(new dev.berth.proxmox.guest.GuestTarget(instanceId, ct.vmid(), ct.node(), ct.ip(), java.util.List.of()));
         ClientSession s = ssh.connect("root", address).verify(Duration.ofSeconds(10)).getSession();
         s.addPublicKeyIdentity(key);
         s.auth().verify(Duration.ofSeconds(10));
