@@ -81,6 +81,35 @@ class ProxmoxBootstrapIT {
     }
 
     @Test
+    void clonesATemplateContainerAndGivesItTheInstancesIdentity() {
+        cluster.sim().addTemplateContainer(9000, "pve1", Map.of(
+                "/etc/systemd/system/berth-app.service", "[Service]\nEnvironmentFile=/etc/berth/app.env\n",
+                "/root/.ssh/authorized_keys", cluster.publicKeyLine() + "\n"));
+        String id = ProvisionRequests.newId();
+        ResourceLimits plan = new ResourceLimits(500, 2000, 128 * ResourceLimits.MIB, 256 * ResourceLimits.MIB, 2 * ResourceLimits.GIB);
+        var base = ProvisionRequests.request(id, "pve1", plan, "1.0.0");
+        var cloned = new dev.berth.core.provider.ComponentSpec("app", null, "clone:9000", base.components().get(0).ports(),
+                base.components().get(0).volumes(), base.components().get(0).env(), base.components().get(0).secretEnv(), null, true);
+        var request = new dev.berth.core.provider.ProvisionRequest(id, base.tenantId(), base.slug(), base.hostname(), base.appId(),
+                base.appVersion(), List.of(cloned), plan, base.node(), Map.of());
+
+        InstanceStatus status = cluster.provider().provision(request);
+
+        ProxmoxSimulator.CtView ct = cluster.container(id).orElseThrow();
+        assertThat(ct.vmid()).isNotEqualTo(9000);
+        assertThat(ct.config()).doesNotContainKey("template").containsEntry("hostname", id).containsEntry("cores", "2")
+                .containsEntry("memory", "256");
+        assertThat(ct.config().get("rootfs")).as("grown from the template's 1G").endsWith(",size=2G");
+        assertThat(ct.config().get("net0")).contains("ip=" + ct.ip() + "/24");
+        assertThat(status.appliedLimits()).isEqualTo(plan);
+        assertThat(cluster.readFile(id, "/etc/berth/app.env").orElseThrow()).contains("APP_SECRET=\"s3cret-" + id + "\"");
+        assertThat(cluster.farm().restarts(ct.vmid())).containsExactly("berth-app.service");
+        assertThat(cluster.sim().container(9000).orElseThrow().config()).as("template untouched")
+                .containsEntry("template", "1").doesNotContainKey("lock");
+        cluster.provider().terminate(id);
+    }
+
+    @Test
     void aContainerPresentingAnotherHostKeyIsRefused() throws Exception {
         String id = ProvisionRequests.newId();
         cluster.provider().provision(ProvisionRequests.request(id, "pve1"));

@@ -263,6 +263,26 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
 
     /**
+     * Puts a template container (config {@code template: 1}) on a node, its root file system holding
+     * {@code files}: what an operator prepares for clone-based provisioning.
+     */
+    public void addTemplateContainer(int vmid, String node, Map<String, String> files) {
+        synchronized (state) {
+            Ct ct = new Ct(vmid, node(node).name, dir(vmid));
+            ct.config.put("hostname", "template-" + vmid);
+            ct.config.put("cores", "1");
+            ct.config.put("memory", "512");
+            ct.config.put("swap", "512");
+            ct.config.put("net0", "name=eth0,bridge=vmbr0,ip=dhcp");
+            ct.config.put("rootfs", ROOTFS_STORAGE + ":base-" + vmid + "-disk-0,size=1G");
+            ct.config.put("unprivileged", "1");
+            ct.config.put("template", "1");
+            writeRootfs(ct, files, null);
+            cts.put(vmid, ct);
+        }
+    }
+
+    /**
      * Runs a backup job of someone else (a scheduled vzdump) on the container: it holds lock {@code backup} for
      * {@code duration}, as Proxmox does, and blocks config changes, start, migrate and delete meanwhile.
      */

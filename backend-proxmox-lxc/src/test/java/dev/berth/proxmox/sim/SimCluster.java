@@ -68,8 +68,7 @@ public final class SimCluster implements AutoCloseable {
         clientTweaks.accept(cb);
         this.client = cb.build();
         SshGuestConfigurer guest = new SshGuestConfigurer(key, "root", "/etc/berth", "berth-", farm, Duration.ofSeconds(20));
-        String publicKey = PublicKeyEntry.toString(key.getPublic()) + " berth";
-        this.provider = new ProxmoxLxcProvider(client, settings, vmids, guest, publicKey, Clock.systemUTC());
+        this.provider = new ProxmoxLxcProvider(client, settings, vmids, guest, publicKeyLine(), Clock.systemUTC());
         this.ssh = SshClient.setUpDefaultClient();
         this.ssh.start();
     }
@@ -106,6 +105,11 @@ public final class SimCluster implements AutoCloseable {
     public static SimCluster start(ProxmoxSimulator.Builder simulator, Consumer<ProxmoxClient.Builder> clientTweaks,
                                    ProxmoxLxcSettings settings, VmidAllocator vmids) {
         return new SimCluster(simulator.build().start(), clientTweaks, settings, vmids);
+    }
+
+    /** Berth's SSH public key line, as the provider puts it into containers (a clone template must carry it). */
+    public String publicKeyLine() {
+        return PublicKeyEntry.toString(key.getPublic()) + " berth";
     }
 
     public ProxmoxSimulator sim() {
