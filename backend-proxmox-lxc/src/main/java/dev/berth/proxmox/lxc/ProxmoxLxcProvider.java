@@ -134,7 +134,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     public InstanceStatus provision(ProvisionRequest request) {
         validate(request);
         Located ct = locate(request.instanceId()).orElseGet(() -> create(request));
-        awaitUnlocked(ct);
+        ct = awaitUnlocked(ct);
         JsonNode config = config(ct);
         BerthMetadata meta = BerthMetadata.parse(config.path("description").asText(null));
         applyLimits(ct, config, meta, request.resources(), false);
@@ -160,7 +160,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
                 // a failed task (TaskFailedException) removed its half-created config again: nothing to clean up
                 client.awaitTask(upid, settings.taskTimeout());
                 List<String> hostKeys = hostKeysFromLog(upid);
-                Located ct = new Located(node, vmid);
+                Located ct = new Located(node, vmid, r.instanceId());
                 if (template.startsWith("clone:")) {
                     finishClone(ct, r, address);
                 } else if (!hostKeys.isEmpty()) {
@@ -236,7 +236,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     @Override
     public void suspend(String instanceId) {
         Located ct = require(instanceId);
-        awaitUnlocked(ct);
+        ct = awaitUnlocked(ct);
         if (!isRunning(ct)) {
             return;
         }
@@ -264,7 +264,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     @Override
     public void resume(String instanceId) {
         Located ct = require(instanceId);
-        awaitUnlocked(ct);
+        ct = awaitUnlocked(ct);
         if (!isRunning(ct)) {
             start(ct);
         }
@@ -277,7 +277,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         }
         LxcSizing.validate(limits);
         Located ct = require(instanceId);
-        awaitUnlocked(ct);
+        ct = awaitUnlocked(ct);
         JsonNode config = config(ct);
         applyLimits(ct, config, BerthMetadata.parse(config.path("description").asText(null)), limits, true);
         return read(ct);
@@ -287,7 +287,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
     public InstanceStatus upgrade(ProvisionRequest request) {
         validate(request);
         Located ct = require(request.instanceId());
-        awaitUnlocked(ct);
+        ct = awaitUnlocked(ct);
         JsonNode config = config(ct);
         BerthMetadata meta = BerthMetadata.parse(config.path("description").asText(null));
         applyLimits(ct, config, meta, request.resources(), true);
@@ -340,7 +340,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         }
         Located ct = found.get();
         try {
-            awaitUnlocked(ct);
+            ct = awaitUnlocked(ct);
             if (isRunning(ct)) {
                 try {
                     run(ct, "POST", "status/stop", Map.of(), settings.taskTimeout());
@@ -436,8 +436,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         if (backupId == null || backupId.isBlank()) {
             throw new InvalidSpecException("backupId", "must not be blank");
         }
-        Located ct = require(instanceId);
-        awaitUnlocked(ct);
+        Located ct = awaitUnlocked(require(instanceId));
         BerthMetadata meta = BerthMetadata.parse(config(ct).path("description").asText(null));
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("vmid", String.valueOf(ct.vmid));
@@ -492,7 +491,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         }
         JsonNode pointer = parsePointer(bytes, backup.backupId());
         String volid = pointer.path("volid").asText();
-        awaitUnlocked(ct);
+        ct = awaitUnlocked(ct);
         boolean exists = false;
         for (JsonNode v : client.get(storageContentPath(ct.node), Map.of("content", "backup", "vmid", ct.vmid))) {
             exists |= volid.equals(v.path("volid").asText());
@@ -537,11 +536,10 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         if (target.target() == null || target.target().isBlank()) {
             throw new InvalidSpecException("target.target", "is required");
         }
-        Located ct = require(instanceId);
+        Located ct = awaitUnlocked(require(instanceId));
         if (ct.node.equals(target.target())) {
             return read(ct);
         }
-        awaitUnlocked(ct);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("target", target.target());
         if (isRunning(ct)) {
@@ -549,7 +547,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
             p.put("timeout", settings.shutdownTimeout().toSeconds());
         }
         client.awaitTask(client.startTask("POST", ctPath(ct, "migrate"), p), settings.longTaskTimeout());
-        Located moved = new Located(target.target(), ct.vmid);
+        Located moved = new Located(target.target(), ct.vmid, instanceId);
         LOG.info("migrated CT {} of {} from {} to {}", ct.vmid, instanceId, ct.node, target.target());
         return read(moved);
     }
@@ -670,14 +668,27 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         return "running".equals(client.get(ctPath(ct, "status/current"), Map.of()).path("status").asText());
     }
 
-    /** Waits until the container's {@code lock} (backup, migrate, create, …) is gone. */
-    private void awaitUnlocked(Located ct) {
+    /**
+     * Waits until the container's {@code lock} (backup, migrate, create, …) is gone and returns where it is then: a
+     * migration by someone else moves it, so a container that vanished from its node is looked up again.
+     */
+    private Located awaitUnlocked(Located start) {
+        Located ct = start;
         Instant deadline = clock.instant().plus(settings.lockWait());
         long sleep = 100;
         while (true) {
-            String lock = client.get(ctPath(ct, "status/current"), Map.of()).path("lock").asText("");
+            String lock;
+            try {
+                lock = client.get(ctPath(ct, "status/current"), Map.of()).path("lock").asText("");
+            } catch (NotFoundException moved) {
+                if (ct.instanceId() == null) {
+                    throw moved;
+                }
+                ct = require(ct.instanceId());
+                continue;
+            }
             if (lock.isEmpty()) {
-                return;
+                return ct;
             }
             if (clock.instant().isAfter(deadline)) {
                 throw new ConflictException("CT " + ct.vmid + " on " + ct.node + " is still locked (" + lock + ") after "
@@ -725,7 +736,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         }
         for (JsonNode r : client.get("cluster/resources", Map.of("type", "vm"))) {
             if (instanceIdFromTags(r.path("tags").asText("")).filter(instanceId::equals).isPresent()) {
-                return Optional.of(new Located(r.path("node").asText(), r.path("vmid").asInt()));
+                return Optional.of(new Located(r.path("node").asText(), r.path("vmid").asInt(), instanceId));
             }
         }
         return Optional.empty();
@@ -895,6 +906,10 @@ public final class ProxmoxLxcProvider implements RuntimeProvider, BackupSupport,
         template(r);
     }
 
-    /** Where a container is: its node and VM id. */
-    private record Located(String node, int vmid) { }
+    /** Where a container is: its node and VM id, and the instance it belongs to (null when unknown). */
+    private record Located(String node, int vmid, String instanceId) {
+        Located(String node, int vmid) {
+            this(node, vmid, null);
+        }
+    }
 }

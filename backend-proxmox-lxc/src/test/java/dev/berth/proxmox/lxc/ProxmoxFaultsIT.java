@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,29 @@ class ProxmoxFaultsIT {
         assertThat(during).as("status polled while locked").filteredOn(r -> r.endsWith("/status/current")).hasSizeGreaterThan(2);
         assertThat(during).as("one config write, after the lock cleared (none refused as locked)")
                 .filteredOn(r -> r.startsWith("PUT ") && r.endsWith("/lxc/" + vmid + "/config")).hasSize(1);
+        cleanUp(id);
+    }
+
+    /**
+     * Someone else migrates the container (lock "migrate"): suspend waits for the lock, finds the container on its
+     * new node and stops it there.
+     */
+    @Test
+    void containerMigratedBySomeoneElseIsWaitedForAndFoundAgain() {
+        cluster = SimCluster.start(SimCluster.simulator(2, new SimTimings(Map.of("vzmigrate", Duration.ofMillis(1500)),
+                Duration.ofMillis(60))), c -> { }, SimCluster.defaultSettings(), VmidAllocator.range(1000, 1999));
+        String id = ProvisionRequests.newId();
+        cluster.provider().provision(ProvisionRequests.request(id, "pve1"));
+        int vmid = cluster.container(id).orElseThrow().vmid();
+        cluster.client().startTask("POST", "nodes/pve1/lxc/" + vmid + "/migrate", Map.of("target", "pve2", "restart", true));
+        assertThat(cluster.container(id).orElseThrow().lock()).isEqualTo("migrate");
+
+        cluster.provider().suspend(id);
+
+        InstanceStatus status = cluster.provider().status(id);
+        assertThat(status.nodeTarget()).isEqualTo("pve2");
+        assertThat(status.state()).isEqualTo(RuntimeState.STOPPED);
+        assertThat(berthContainers()).hasSize(1);
         cleanUp(id);
     }
 

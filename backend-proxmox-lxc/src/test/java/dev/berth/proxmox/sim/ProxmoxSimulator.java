@@ -59,8 +59,9 @@ import java.util.regex.Pattern;
  * and tickets are real state, and requests are validated against the official API schema.
  *
  * <ul>
- *   <li><b>Wire format</b>: {@code {"data":…}} envelopes, the error message as the HTTP reason phrase,
- *       {@code errors} maps on 400, {@code Connection: close} after errors, 501 for unknown paths, bodies on
+ *   <li><b>Wire format</b>: {@code {"data":…}} envelopes, the error text in {@code message} (Proxmox also puts
+ *       it in the HTTP reason phrase; the JDK server cannot, so clients must read the body, as they should),
+ *       {@code errors} maps on 400, an empty body on the proxy's 595/596, {@code Connection: close} after errors, 501 for unknown paths, bodies on
  *       GET/DELETE refused, booleans only {@code 0/1}.</li>
  *   <li><b>Auth</b>: API tokens ({@code PVEAPIToken=user@realm!id=secret}) and tickets
  *       ({@code PVEAuthCookie} + {@code CSRFPreventionToken} on writes), tickets expire, 401s are delayed.</li>
