@@ -140,9 +140,10 @@ public final class ProxmoxClient implements AutoCloseable {
             JsonNode st;
             try {
                 st = get(path, Map.of());
-            } catch (NotFoundException e) {
-                // right after dispatch the task may not be visible yet (bpg retries these too)
-                if (++unknownTries > 5) {
+            } catch (InvalidSpecException | NotFoundException e) {
+                // "400 upid: no such task": right after dispatch the task may not be visible yet (bpg retries these)
+                boolean unknownTask = !(e instanceof InvalidSpecException ise) || "upid".equals(ise.field());
+                if (!unknownTask || ++unknownTries > 5) {
                     throw e;
                 }
                 st = null;

@@ -124,6 +124,18 @@ class ProxmoxClientIT {
     }
 
     @Test
+    void aTaskUnknownToItsNodeIsAskedForAFewTimesThenReported() {
+        try (ProxmoxSimulator sim = SimCluster.simulator(1, SimTimings.fast()).build().start();
+             ProxmoxClient c = client(sim, TOKEN, new TlsTrust.SystemDefault())) {
+            Upid unknown = Upid.parse("UPID:pve1:00001234:00005678:6543210F:vzstart:300:root@pam:");
+            assertThatThrownBy(() -> c.awaitTask(unknown, Duration.ofSeconds(10)))
+                    .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("upid"))
+                    .hasMessageContaining("no such task");
+            assertThat(sim.requestLog()).filteredOn(r -> r.endsWith("/status")).hasSize(6);
+        }
+    }
+
+    @Test
     void ticketIsRenewedBeforeItExpiresAndCsrfAccompaniesWrites() {
         FakeClock clock = new FakeClock(Instant.parse("2026-05-01T10:00:00Z"));
         try (ProxmoxSimulator sim = SimCluster.simulator(1, SimTimings.fast()).user("berth@pve", "pw-12345").build().start();
