@@ -43,10 +43,8 @@ public final class ProxmoxLxcProviderFactory implements ProviderFactory {
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException("url", "not a URL");
         }
-        ProxmoxClient client = ProxmoxClient.builder(uri)
-                .credentials(credentials(config))
-                .tls(tls(config))
-                .build();
+        ProxmoxCredentials credentials = credentials(config);
+        TlsTrust tls = tls(config);
         AddressPool pool = null;
         if (config.containsKey("network.pool.first")) {
             pool = new AddressPool(required(config, "network.pool.first"), required(config, "network.pool.last"),
@@ -65,10 +63,13 @@ public final class ProxmoxLxcProviderFactory implements ProviderFactory {
                 Duration.ofSeconds(integer(config, "timeout.shutdownSeconds", (int) d.shutdownTimeout().toSeconds())),
                 d.createAttempts());
         KeyPair key = loadKey(required(config, "ssh.privateKeyFile"));
+        VmidAllocator vmids = VmidAllocator.range(integer(config, "vmid.min", 10000), integer(config, "vmid.max", 19999));
+        int sshPort = integer(config, "ssh.port", 22);
+        // built last, once every setting is known to be valid, so a bad setting leaks no client
+        ProxmoxClient client = ProxmoxClient.builder(uri).credentials(credentials).tls(tls).build();
         SshGuestConfigurer guest = new SshGuestConfigurer(key, config.getOrDefault("ssh.user", "root"),
                 config.getOrDefault("guest.envDir", "/etc/berth"), config.getOrDefault("guest.servicePrefix", "berth-"),
-                GuestEndpointResolver.direct(integer(config, "ssh.port", 22)), Duration.ofMinutes(2));
-        VmidAllocator vmids = VmidAllocator.range(integer(config, "vmid.min", 10000), integer(config, "vmid.max", 19999));
+                GuestEndpointResolver.direct(sshPort), Duration.ofMinutes(2));
         return new ProxmoxLxcProvider(client, settings, vmids, guest, PublicKeyEntry.toString(key.getPublic()) + " berth",
                 Clock.systemUTC());
     }
