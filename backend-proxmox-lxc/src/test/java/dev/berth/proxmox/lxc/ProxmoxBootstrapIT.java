@@ -59,6 +59,24 @@ class ProxmoxBootstrapIT {
     }
 
     @Test
+    void withoutAnAddressPoolTheContainerUsesDhcpAndItsAddressComesFromTheApi() {
+        try (SimCluster dhcp = SimCluster.start(SimCluster.simulator(1, dev.berth.proxmox.sim.SimTimings.fast()), c -> { },
+                SimCluster.defaultSettings().withNetwork("vmbr1", null), VmidAllocator.range(2000, 2099))) {
+            String id = ProvisionRequests.newId();
+            InstanceStatus status = dhcp.provider().provision(ProvisionRequests.request(id, "pve1"));
+
+            ProxmoxSimulator.CtView ct = dhcp.container(id).orElseThrow();
+            assertThat(ct.config().get("net0")).isEqualTo("name=eth0,bridge=vmbr1,ip=dhcp");
+            assertThat(ct.config().get("tags")).isEqualTo("berth;berth-i-" + id);
+            assertThat(status.endpoint()).isEqualTo(ct.ip() + ":8080");
+            assertThat(dhcp.readFile(id, "/etc/berth/app.env").orElseThrow()).contains("BERTH_APP_VERSION=\"1.0.0\"");
+            assertThat(dhcp.sim().requestLog()).anyMatch(r -> r.endsWith("/lxc/" + ct.vmid() + "/interfaces"));
+            dhcp.provider().terminate(id);
+            assertThat(dhcp.sim().schemaViolations()).isEmpty();
+        }
+    }
+
+    @Test
     void bootstrapWritesTheEnvFileWithSecretsAndRestartsTheService() {
         String id = ProvisionRequests.newId();
         cluster.provider().provision(ProvisionRequests.request(id, "pve1"));
