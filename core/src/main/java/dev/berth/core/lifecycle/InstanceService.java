@@ -11,12 +11,14 @@ import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.node.NodeStatus;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
 import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceEntity;
+import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
 import dev.berth.core.store.TenantEntity;
@@ -24,6 +26,7 @@ import jakarta.persistence.EntityManager;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -145,6 +148,45 @@ public final class InstanceService {
             }
             return accept(em, instanceId, OperationType.UPGRADE, Map.of("version", version), InstanceState.ACTIVE);
         });
+    }
+
+    /**
+     * Moves the instance to another node of the same provider, keeping its data and state. Legal from ACTIVE and
+     * SUSPENDED.
+     *
+     * @param targetNodeId the node to move to, or null to let the placement strategy choose among the others
+     */
+    public Operation migrate(String instanceId, String targetNodeId) {
+        Map<String, String> params = targetNodeId == null ? Map.of() : Map.of("targetNodeId", targetNodeId);
+        return command(instanceId, em -> accept(em, instanceId, OperationType.MIGRATE, params,
+                InstanceState.ACTIVE, InstanceState.SUSPENDED));
+    }
+
+    /**
+     * Empties a node that no longer takes placements (set it DRAINING, CORDONED or MAINTENANCE first): every
+     * ACTIVE or SUSPENDED instance on it without an operation in flight is migrated to a node the placement
+     * strategy chooses. Returns the migrations started; call again for instances that were busy.
+     *
+     * @throws ConflictException if the node is still ONLINE
+     */
+    public List<Operation> drain(String nodeId) {
+        List<String> ids = engine.db.read(em -> {
+            NodeEntity n = em.find(NodeEntity.class, nodeId);
+            if (n == null) throw new NotFoundException("node", nodeId);
+            if (NodeStatus.ONLINE.name().equals(n.status)) {
+                throw new ConflictException("node " + nodeId + " is ONLINE; set it DRAINING before draining it");
+            }
+            return em.createQuery("select i.id from InstanceEntity i where i.nodeId = :n and i.activeOperation is null "
+                            + "and i.state in :states order by i.id", String.class)
+                    .setParameter("n", nodeId)
+                    .setParameter("states", List.of(InstanceState.ACTIVE.name(), InstanceState.SUSPENDED.name()))
+                    .getResultList();
+        });
+        List<Operation> started = new ArrayList<>();
+        for (String id : ids) {
+            started.add(migrate(id, null));
+        }
+        return started;
     }
 
     /** Takes a backup now. */

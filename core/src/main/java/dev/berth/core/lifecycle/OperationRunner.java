@@ -20,6 +20,7 @@ import dev.berth.core.placement.PlacementRequest;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.provider.BackupSupport;
+import dev.berth.core.provider.NodeRef;
 import dev.berth.core.provider.InstanceStatus;
 import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeProvider;
@@ -99,7 +100,7 @@ final class OperationRunner {
                 case BACKUP -> backup(ctx);
                 case RESTORE -> restore(ctx);
                 case TERMINATE -> terminate(ctx);
-                case MIGRATE -> throw new UnsupportedCapabilityException("migration is not implemented by the engine yet");
+                case MIGRATE -> migrate(ctx);
                 case NOTIFY -> notify(ctx);
             }
             return new OperationQueue.Outcome.Done();
@@ -335,6 +336,56 @@ final class OperationRunner {
         BackupManifest m = support.backup(i.id, backupId,
                 new StampingBackupStore(store, i.appId, i.appVersion, app.encryptionKeySecret(), engine.clock));
         engine.publish(BerthEvent.Type.BACKUP_COMPLETED, i, "backup " + m.backupId() + " (" + m.sizeBytes() + " bytes)");
+    }
+
+    /**
+     * Moves the instance to another node of the same provider, keeping its state: the target is the operation's
+     * {@code targetNodeId} or, without one, the placement strategy's choice among the other nodes.
+     */
+    private void migrate(Context c) {
+        step(c, "TARGET", () -> chooseMigrationTarget(c));
+        step(c, "RUNTIME", () -> {
+            var i = instance(c);
+            NodeEntity target = engine.db.read(em -> em.find(NodeEntity.class, c.op.params.get("targetNodeId")));
+            provider(i).migration()
+                    .orElseThrow(() -> new UnsupportedCapabilityException("the runtime of instance " + i.id + " cannot migrate"))
+                    .migrate(i.id, new NodeRef(target.id, target.target, target.labels));
+        });
+        step(c, "FINALIZE", () -> finish(c, null, i -> i.nodeId = c.op.params.get("targetNodeId"),
+                BerthEvent.Type.INSTANCE_MIGRATED));
+    }
+
+    private void chooseMigrationTarget(Context c) {
+        engine.db.run(em -> {
+            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+            NodeEntity current = em.find(NodeEntity.class, i.nodeId);
+            String requested = c.op.params.get("targetNodeId");
+            if (requested != null) {
+                NodeEntity t = em.find(NodeEntity.class, requested);
+                if (t == null || !t.providerKind.equals(current.providerKind) || t.id.equals(current.id)) {
+                    throw new InvalidSpecException("targetNodeId", "'" + requested + "' is not another node of provider "
+                            + current.providerKind);
+                }
+                return;
+            }
+            Plan plan = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+            List<NodeEntity> nodes = em.createQuery("select n from NodeEntity n order by n.id", NodeEntity.class)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+            List<NodeCandidate> candidates = new ArrayList<>();
+            for (NodeEntity n : nodes) {
+                if (n.providerKind.equals(current.providerKind) && !n.id.equals(current.id)) {
+                    candidates.add(Allocation.candidate(em, NodeService.toNode(n), i.tenantId));
+                }
+            }
+            var request = new PlacementRequest(i.id, i.tenantId, null, Allocation.demand(plan), plan.isolation(), Map.of());
+            PlacementDecision decision = engine.placement.place(request, candidates);
+            if (decision.node().isEmpty()) {
+                throw new dev.berth.core.error.InsufficientCapacityException("no other node can take instance " + i.id + ": "
+                        + decision.rejections());
+            }
+            c.op.params.put("targetNodeId", decision.nodeId());
+            persistParams(em, c.op);
+        });
     }
 
     /** Ends the operation successfully and moves the instance to {@code state} (null: unchanged). */
