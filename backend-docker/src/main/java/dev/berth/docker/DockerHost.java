@@ -198,10 +198,16 @@ final class DockerHost implements AutoCloseable {
         });
     }
 
-    /** One stats sample of a running container, or empty when it does not run. */
+    /** One stats sample of a running container, or empty when it does not run or is gone. */
     Optional<Statistics> stats(String containerId) {
-        return DockerErrors.call(name(), "stats of container " + containerId, () -> Optional.ofNullable(
-                client.statsCmd(containerId).withNoStream(true).exec(new InvocationBuilder.AsyncResultCallback<>()).awaitResult()));
+        return DockerErrors.call(name(), "stats of container " + containerId, () -> {
+            try {
+                return Optional.ofNullable(client.statsCmd(containerId).withNoStream(true)
+                        .exec(new InvocationBuilder.AsyncResultCallback<>()).awaitResult());
+            } catch (NotFoundException removedMeanwhile) {
+                return Optional.empty();
+            }
+        });
     }
 
     // ---------------------------------------------------------------- networks and volumes

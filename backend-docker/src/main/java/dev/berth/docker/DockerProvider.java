@@ -17,6 +17,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.backup.BackupStore;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.InsufficientCapacityException;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.plan.ResourceLimits;
@@ -84,7 +85,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     private final ReadinessProbe probe = new ReadinessProbe();
     private final java.util.Set<String> proxyNetworkReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
-    private final ExecutorService statsPool = Executors.newFixedThreadPool(4, r -> {
+    private final ExecutorService statsPool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "berth-docker-stats");
         t.setDaemon(true);
         return t;
@@ -249,7 +250,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     @Override
     public InstanceStatus status(String instanceId) {
         Located at = require(instanceId);
-        return status(at.host(), instanceId);
+        return status(at, instanceId);
     }
 
     @Override
@@ -260,9 +261,11 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             for (Container c : canonical(host.containers(DockerLabels.managed()))) {
                 byInstance.computeIfAbsent(c.getLabels().get(DockerLabels.INSTANCE), k -> new ArrayList<>()).add(c);
             }
+            Map<String, Long> disks = planDisks(host);
             for (var e : byInstance.entrySet()) {
                 try {
-                    result.putIfAbsent(e.getKey(), status(new Located(host, e.getValue()), e.getKey()));
+                    result.putIfAbsent(e.getKey(), statusOf(host, inspectAll(new Located(host, e.getValue())),
+                            disks.getOrDefault(e.getKey(), -1L)));
                 } catch (NotFoundException removedMeanwhile) {
                     // removed while we looked: not part of the inventory
                 }
@@ -293,13 +296,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             long memory = info.getMemTotal() == null ? 0 : info.getMemTotal();
             long disk = host.config().diskBytes() > 0 ? host.config().diskBytes() : localDisk(info.getDockerRootDir());
             List<Container> mine = host.containers(DockerLabels.managed());
-            long usedDisk = 0;
-            Map<String, Boolean> counted = new HashMap<>();
-            for (Container c : mine) {
-                if (counted.putIfAbsent(c.getLabels().get(DockerLabels.INSTANCE), true) == null) {
-                    usedDisk += Long.parseLong(c.getLabels().getOrDefault(DockerLabels.DISK_BYTES, "0"));
-                }
-            }
+            long usedDisk = planDisks(host).values().stream().mapToLong(Long::longValue).sum();
             List<Future<Optional<Statistics>>> samples = new ArrayList<>();
             for (Container c : mine) {
                 if ("running".equals(c.getState())) {
@@ -639,6 +636,10 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         try {
             DockerErrors.run(host.name(), "create network " + name, () -> host.client().createNetworkCmd()
                     .withName(name).withDriver("bridge").withCheckDuplicate(true).withLabels(labels).exec());
+        } catch (NotFoundException noPool) {
+            // Docker answers 404 when its address pools are used up (about 30 networks with the defaults)
+            throw new InsufficientCapacityException("Docker host '" + host.name() + "' has no free address pool for the network of instance "
+                    + spec.instanceId() + "; give the daemon larger default-address-pools (" + noPool.getMessage().strip() + ")");
         } catch (dev.berth.core.error.ConflictException exists) {
             List<Network> found = host.networks(labels);
             if (found.isEmpty()) throw exists; // the name belongs to something that is not this instance's
@@ -716,6 +717,16 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         labels.putAll(spec.extraLabels());
         host.createVolume(settings.namePrefix() + "-" + spec.slug() + "-plan-" + disk, labels);
         existing.forEach(v -> host.removeVolume(v.getName()));
+    }
+
+    /** Disk size of every instance on the host that has a plan volume, by instance id (one API call). */
+    private Map<String, Long> planDisks(DockerHost host) {
+        Map<String, Long> disks = new HashMap<>();
+        for (InspectVolumeResponse v : host.volumes(Map.of(DockerLabels.MANAGED, "true", DockerLabels.ROLE, DockerLabels.ROLE_PLAN))) {
+            String disk = v.getLabels().get(DockerLabels.DISK_BYTES);
+            if (disk != null) disks.merge(v.getLabels().get(DockerLabels.INSTANCE), Long.parseLong(disk), Math::max);
+        }
+        return disks;
     }
 
     /** The disk size on the plan volume, or {@code fallback} (the container label) when there is none. */

@@ -11,6 +11,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.provider.ComponentSpec;
 import dev.berth.core.provider.InstanceStatus;
+import dev.berth.core.provider.NodeCapacity;
 import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeState;
 import dev.berth.core.secret.SecretValue;
@@ -96,6 +97,21 @@ class DockerProviderIT {
         assertThat(hostConfigs(id).stream().mapToLong(HostConfig::getMemory).sum()).isEqualTo(256 * ResourceLimits.MIB);
         assertThat(startedAt(id)).as("a live resize restarts nothing").isEqualTo(startedBefore);
         assertThat(provider.liveResize()).isPresent();
+    }
+
+    @Test
+    void nodeReportsEngineCapacityAndUsageOfBerthContainers() {
+        String id = newId();
+        provider.provision(twoComponents(id, TestAppImage.V1, PLAN, Map.of()));
+
+        NodeCapacity node = provider.nodes().stream().filter(n -> n.target().equals(DockerTestEnv.LOCAL)).findFirst().orElseThrow();
+
+        var info = client().infoCmd().exec();
+        assertThat(node.cpuMillis()).isEqualTo(info.getNCPU() * 1000L);
+        assertThat(node.memoryBytes()).isEqualTo(info.getMemTotal());
+        assertThat(node.diskBytes()).isPositive();
+        assertThat(node.usedMemoryBytes()).as("memory used by Berth's running containers (stats)").isPositive();
+        assertThat(node.usedDiskBytes()).as("disk quotas of Berth's instances").isGreaterThanOrEqualTo(PLAN.diskBytes());
     }
 
     @Test

@@ -62,8 +62,11 @@ import java.util.concurrent.TimeUnit;
  * and reports the ratio of the medians (goal: below 1.2), then the wall time of N concurrent provisions through
  * Berth against N concurrent raw ones on as many threads as Berth has workers.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.berth.benchmarks.DockerProvisionBenchmark [samples] [concurrent]}
- * (defaults 15 and 50). Needs {@code docker info} to work and Debian's busybox-static for the test image.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.berth.benchmarks.DockerProvisionBenchmark [samples]
+ * [concurrent] [docker endpoint]} (defaults 15, 50 and {@code unix:///var/run/docker.sock}). Every instance has
+ * its own network, and a daemon with Docker's default address pools has room for only about 30 networks: run
+ * the concurrent part against a daemon with larger pools, e.g. the second one test.sh starts
+ * ({@code unix:///run/berth-docker2.sock}). Needs Debian's busybox-static for the test image.
  */
 public final class DockerProvisionBenchmark {
 
@@ -79,12 +82,14 @@ public final class DockerProvisionBenchmark {
     private final List<String> instances = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private DockerProvisionBenchmark() {
-        TestAppImage.ensureAll();
-        var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + DockerSettings.DEFAULT_SOCKET).build();
+    private final List<Raw> raws = Collections.synchronizedList(new ArrayList<>());
+
+    private DockerProvisionBenchmark(String endpoint) {
+        TestAppImage.ensureAll(endpoint);
+        var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(endpoint).build();
         docker = DockerClientImpl.getInstance(cfg, new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost())
                 .maxConnections(64).build());
-        DockerSettings d = DockerSettings.defaults(List.of(DockerHostConfig.unix("local", DockerSettings.DEFAULT_SOCKET)));
+        DockerSettings d = DockerSettings.defaults(List.of(new DockerHostConfig("local", URI.create(endpoint), false, null, 0)));
         provider = new DockerProvider(new DockerSettings(d.hosts(), PREFIX, null, null, null, d.pidsLimit(), d.restartPolicy(),
                 d.readinessTimeout(), Duration.ofSeconds(1), d.apiTimeout()));
         provider.testConnection();
@@ -112,7 +117,9 @@ public final class DockerProvisionBenchmark {
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int concurrent = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        DockerProvisionBenchmark b = new DockerProvisionBenchmark();
+        String endpoint = args.length > 2 ? args[2] : "unix://" + DockerSettings.DEFAULT_SOCKET;
+        System.out.printf("Docker endpoint %s%n", endpoint);
+        DockerProvisionBenchmark b = new DockerProvisionBenchmark(endpoint);
         try {
             b.run(samples, concurrent);
         } finally {
@@ -195,6 +202,7 @@ public final class DockerProvisionBenchmark {
     /** The same objects the provider makes for one HTTP component, then the same readiness wait. */
     private Raw rawProvision() {
         String name = PREFIX + "-raw-" + UUID.randomUUID().toString().substring(0, 8);
+        raws.add(new Raw(name, null, 0)); // so that close() removes whatever a failure leaves behind
         docker.createNetworkCmd().withName(name).withDriver("bridge").withLabels(Map.of("berthbench", "raw")).exec();
         docker.createVolumeCmd().withName(name + "-data").withLabels(Map.of("berthbench", "raw")).exec();
         String id = docker.createContainerCmd(TestAppImage.image(TestAppImage.V1)).withName(name)
@@ -220,9 +228,17 @@ public final class DockerProvisionBenchmark {
     }
 
     private void removeRaw(Raw r) {
-        docker.removeContainerCmd(r.id()).withForce(true).exec();
-        docker.removeVolumeCmd(r.name() + "-data").exec();
-        docker.removeNetworkCmd(r.name()).exec();
+        for (Runnable step : List.<Runnable>of(
+                () -> docker.removeContainerCmd(r.name()).withForce(true).exec(),
+                () -> docker.removeVolumeCmd(r.name() + "-data").exec(),
+                () -> docker.removeNetworkCmd(r.name()).exec())) {
+            try {
+                step.run();
+            } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+                // never created, or removed already
+            }
+        }
+        raws.removeIf(x -> x.name().equals(r.name()));
     }
 
     private long concurrentRaw(int n) throws Exception {
@@ -257,6 +273,13 @@ public final class DockerProvisionBenchmark {
     // ---------------------------------------------------------------- misc
 
     private void close() {
+        for (Raw r : List.copyOf(raws)) {
+            try {
+                removeRaw(r);
+            } catch (RuntimeException e) {
+                System.err.println("cleanup of " + r.name() + " failed: " + e.getMessage());
+            }
+        }
         for (String id : instances) {
             try {
                 provider.terminate(id);
