@@ -4,7 +4,7 @@
 #
 #     ./examples/run.sh                     # defaults: H2 in ./data, the local Docker engine, port 8080
 #     BERTH_HTTP_PORT=9090 ./examples/run.sh
-#     ./examples/run.sh --config berth.yaml # your configuration file (see examples/README.md)
+#     ./examples/run.sh --config berth.yaml # your configuration file (keys: examples/src/main/resources/dev/berth/examples/server/defaults.yaml)
 #
 # It makes sure a JDK, Maven and Docker are there (test.sh's ensure_build_tools / ensure_docker), builds the demo
 # app image berth-demo-app:1.0.0 locally when missing (busybox httpd; no registry needed), builds the server

@@ -23,8 +23,30 @@ class ServerApiTest {
     static ApiClient admin;
 
     @BeforeAll
-    static void start() {
-        server = TestServers.memory(dataDir, Map.of());
+    static void start() throws java.io.IOException {
+        // an app with a customer login and an encryption key: only the login may be handed over
+        Path catalog = dataDir.resolve("catalog.yaml");
+        java.nio.file.Files.writeString(catalog, """
+                apps:
+                  - id: keyed
+                    name: Keyed
+                    description: an app with a login and an encryption key
+                    defaultVersion: "1.0"
+                    supportedVersions: ["1.0"]
+                    licence: { spdx: MIT, notes: test, requiresAcknowledgement: false }
+                    encryptionKeySecret: ENC_KEY
+                    secrets:
+                      - { name: ADMIN_PASSWORD, length: 20, alphabet: ALPHANUMERIC, credential: true }
+                      - { name: ENC_KEY, length: 64, alphabet: HEX }
+                    components:
+                      - name: app
+                        image: "example/keyed:{version}"
+                        http: true
+                        ports: [ { name: http, port: 80 } ]
+                        env: { ADMIN_PASSWORD: "${secret.ADMIN_PASSWORD}", ENC_KEY: "${secret.ENC_KEY}" }
+                        readiness: { path: /, port: 80, timeout: PT1M }
+                """);
+        server = TestServers.memory(dataDir, Map.of("BERTH_CATALOG_FILES", "[\"" + catalog + "\"]"));
         admin = TestServers.admin(server);
     }
 
@@ -158,10 +180,31 @@ class ServerApiTest {
     }
 
     @Test
+    void only_customer_logins_are_handed_over_and_never_in_other_responses() {
+        String t = tenant("creds-" + UUID.randomUUID());
+        var p = admin.send("POST", "/api/v1/instances", "{\"tenantId\":\"" + t + "\",\"appId\":\"keyed\",\"planId\":\"basic\"}",
+                Map.of("Idempotency-Key", "creds"));
+        assertThat(p.status()).as(p.text()).isEqualTo(202);
+        String id = p.json().at("/instance/id").asText();
+        awaitOperation(p.json().at("/operation/id").asText(), "SUCCEEDED");
+        var creds = admin.get("/api/v1/instances/" + id + "/credentials");
+        assertThat(creds.status()).isEqualTo(200);
+        assertThat(creds.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(creds.json().fieldNames()).toIterable().containsExactly("ADMIN_PASSWORD");
+        String password = creds.json().get("ADMIN_PASSWORD").asText();
+        assertThat(password).hasSize(20);
+        String encKey = server.berth().instances().credentials(id).get("ENC_KEY").reveal();
+        for (String path : new String[] {"/api/v1/instances/" + id, "/api/v1/tenants/" + t + "/instances",
+                "/api/v1/instances/" + id + "/operations"}) {
+            assertThat(admin.get(path).text()).doesNotContain(password).doesNotContain(encKey);
+        }
+    }
+
+    @Test
     void catalog_and_plans_are_listed_and_the_admin_edits_plans() {
         var catalog = admin.get("/api/v1/catalog");
         assertThat(catalog.status()).isEqualTo(200);
-        assertThat(catalog.json().findValuesAsText("id")).contains("n8n", "ghost", "wordpress", "odoo");
+        assertThat(catalog.json().findValuesAsText("id")).contains("n8n", "ghost", "wordpress", "odoo", "keyed");
         var n8n = admin.get("/api/v1/catalog/n8n");
         assertThat(n8n.json().get("offerable").asBoolean()).as("n8n's licence is not acknowledged").isFalse();
         var plans = admin.get("/api/v1/plans");

@@ -2,6 +2,7 @@ package dev.berth.examples.server.api;
 
 import com.google.inject.Inject;
 import dev.berth.core.Berth;
+import dev.berth.core.catalog.SecretSpec;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.instance.SuspensionReason;
@@ -14,7 +15,11 @@ import dev.berth.examples.server.http.Validate;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Instances and their lifecycle. Every long action answers 202 with the instance and the operation that
@@ -76,6 +81,7 @@ public final class InstanceRoutes implements Routes {
         }, Scope.ADMIN, Scope.PORTAL);
         r.delete("/api/v1/instances/{instanceId}", ctx -> accepted(ctx, berth.instances().terminate(id(ctx))),
                 Scope.ADMIN, Scope.PORTAL);
+        r.get("/api/v1/instances/{instanceId}/credentials", this::credentials, Scope.ADMIN, Scope.PORTAL);
         r.get("/api/v1/instances/{instanceId}/operations", ctx -> ctx.json(berth.operations().forInstance(instance(ctx).id())),
                 Scope.ADMIN, Scope.PORTAL);
     }
@@ -103,6 +109,21 @@ public final class InstanceRoutes implements Routes {
                 .filter(o -> o.type() == OperationType.PROVISION).findFirst()
                 .orElseThrow(() -> new IllegalStateException("instance " + instance.id() + " has no provision operation"));
         respond(ctx, instance, op);
+    }
+
+    /**
+     * The hand-over of the customer's initial logins: only the secrets the app's template marks as credentials
+     * (never an encryption key or a database password). Not cached; values never reach a log.
+     */
+    private void credentials(Context ctx) {
+        Instance instance = instance(ctx);
+        Set<String> handOver = berth.catalog().get(instance.appId()).secrets().stream()
+                .filter(SecretSpec::credential).map(SecretSpec::name).collect(Collectors.toSet());
+        Map<String, String> out = new TreeMap<>();
+        berth.instances().credentials(instance.id()).forEach((name, value) -> {
+            if (handOver.contains(name)) out.put(name, value.reveal());
+        });
+        ctx.header("Cache-Control", "no-store").json(out);
     }
 
     private void listForTenant(Context ctx) {
