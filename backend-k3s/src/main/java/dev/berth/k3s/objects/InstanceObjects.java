@@ -180,13 +180,13 @@ public final class InstanceObjects {
         ResourceLimits r = spec.resources();
         int n = spec.components().size();
         V1LimitRangeItem container = new V1LimitRangeItem().type("Container")
-                .defaultRequest(Map.of("cpu", Quantities.cpu(share(r.cpuRequestMillis(), n, 1)),
+                .defaultRequest(resources("cpu", Quantities.cpu(share(r.cpuRequestMillis(), n, 1)),
                         "memory", Quantities.bytes(share(r.memoryRequestBytes(), n, 1))))
-                ._default(Map.of("cpu", Quantities.cpu(share(r.cpuLimitMillis(), n, 1)),
+                ._default(resources("cpu", Quantities.cpu(share(r.cpuLimitMillis(), n, 1)),
                         "memory", Quantities.bytes(share(r.memoryLimitBytes(), n, 1))))
-                .max(Map.of("cpu", Quantities.cpu(r.cpuLimitMillis()), "memory", Quantities.bytes(r.memoryLimitBytes())));
+                .max(resources("cpu", Quantities.cpu(r.cpuLimitMillis()), "memory", Quantities.bytes(r.memoryLimitBytes())));
         V1LimitRangeItem claim = new V1LimitRangeItem().type("PersistentVolumeClaim")
-                .max(Map.of("storage", Quantities.bytes(r.diskBytes())));
+                .max(resources("storage", Quantities.bytes(r.diskBytes())));
         return new V1LimitRange().apiVersion("v1").kind("LimitRange")
                 .metadata(meta(spec, QUOTA, null)).spec(new V1LimitRangeSpec().limits(List.of(container, claim)));
     }
@@ -198,7 +198,7 @@ public final class InstanceObjects {
                 .policyTypes(List.of("Ingress", "Egress"))));
         V1NetworkPolicyPeer dns = new V1NetworkPolicyPeer()
                 .namespaceSelector(namespaceSelector(settings.dnsNamespace()))
-                .podSelector(new V1LabelSelector().matchLabels(settings.dnsPodLabels()));
+                .podSelector(new V1LabelSelector().matchLabels(new TreeMap<>(settings.dnsPodLabels())));
         out.add(policy(spec, "allow-dns", new V1NetworkPolicySpec().podSelector(all).policyTypes(List.of("Egress"))
                 .egress(List.of(new V1NetworkPolicyEgressRule().to(List.of(dns)).ports(List.of(
                         new V1NetworkPolicyPort().protocol("UDP").port(new IntOrString(53)),
@@ -212,7 +212,7 @@ public final class InstanceObjects {
         if (http != null && !http.ports().isEmpty()) {
             V1NetworkPolicyPeer ingressController = new V1NetworkPolicyPeer()
                     .namespaceSelector(namespaceSelector(settings.ingressNamespace()))
-                    .podSelector(new V1LabelSelector().matchLabels(settings.ingressPodLabels()));
+                    .podSelector(new V1LabelSelector().matchLabels(new TreeMap<>(settings.ingressPodLabels())));
             out.add(policy(spec, "allow-from-ingress", new V1NetworkPolicySpec()
                     .podSelector(new V1LabelSelector().matchLabels(Map.of(Labels.COMPONENT, http.name())))
                     .policyTypes(List.of("Ingress"))
@@ -270,7 +270,7 @@ public final class InstanceObjects {
                         .metadata(meta(spec, claimName(c.name(), v.name()), c.name()))
                         .spec(new V1PersistentVolumeClaimSpec().accessModes(List.of("ReadWriteOnce"))
                                 .storageClassName(settings.storageClass())
-                                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantities.bytes(size))))));
+                                .resources(new V1VolumeResourceRequirements().requests(resources("storage", Quantities.bytes(size))))));
             }
         }
         return out;
@@ -288,9 +288,9 @@ public final class InstanceObjects {
 
         V1Container container = new V1Container().name(c.name()).image(c.image()).imagePullPolicy("IfNotPresent")
                 .resources(new V1ResourceRequirements()
-                        .requests(Map.of("cpu", Quantities.cpu(share(r.cpuRequestMillis(), n, part)),
+                        .requests(resources("cpu", Quantities.cpu(share(r.cpuRequestMillis(), n, part)),
                                 "memory", Quantities.bytes(share(r.memoryRequestBytes(), n, part))))
-                        .limits(Map.of("cpu", Quantities.cpu(share(r.cpuLimitMillis(), n, part)),
+                        .limits(resources("cpu", Quantities.cpu(share(r.cpuLimitMillis(), n, part)),
                                 "memory", Quantities.bytes(share(r.memoryLimitBytes(), n, part)))))
                 .securityContext(containerSecurity(uid));
         for (ComponentSpec.Port p : c.ports()) {
@@ -331,7 +331,7 @@ public final class InstanceObjects {
         }
         Map<String, String> podLabels = labels(spec, c.name());
         return new V1Deployment().apiVersion("apps/v1").kind("Deployment")
-                .metadata(meta(spec, c.name(), c.name()).annotations(Map.of(Labels.APP_VERSION, spec.appVersion())))
+                .metadata(meta(spec, c.name(), c.name()).annotations(new TreeMap<>(Map.of(Labels.APP_VERSION, spec.appVersion()))))
                 .spec(new V1DeploymentSpec().replicas(suspended ? 0 : 1).revisionHistoryLimit(2)
                         .progressDeadlineSeconds((int) settings.progressDeadline().toSeconds())
                         // a volume is ReadWriteOnce: the old pod must be gone before the new one mounts it
@@ -339,7 +339,7 @@ public final class InstanceObjects {
                         .selector(new V1LabelSelector().matchLabels(selector))
                         .template(new V1PodTemplateSpec()
                                 .metadata(new V1ObjectMeta().labels(podLabels)
-                                        .annotations(Map.of(Labels.APP_VERSION, spec.appVersion())))
+                                        .annotations(new TreeMap<>(Map.of(Labels.APP_VERSION, spec.appVersion()))))
                                 .spec(pod)));
     }
 
@@ -432,6 +432,15 @@ public final class InstanceObjects {
             labels.put(Labels.COMPONENT, component);
         }
         return labels;
+    }
+
+    // sorted, so that the same plan always serialises to the same bytes (Map.of iterates in a per-JVM order)
+    private static Map<String, Quantity> resources(String k1, Quantity v1) {
+        return new TreeMap<>(Map.of(k1, v1));
+    }
+
+    private static Map<String, Quantity> resources(String k1, Quantity v1, String k2, Quantity v2) {
+        return new TreeMap<>(Map.of(k1, v1, k2, v2));
     }
 
     private static int volumeCount(InstanceSpec spec) {

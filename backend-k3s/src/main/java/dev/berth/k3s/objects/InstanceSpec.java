@@ -6,6 +6,7 @@ import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.provider.ComponentSpec;
 import dev.berth.core.provider.ProvisionRequest;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,8 +40,8 @@ public record InstanceSpec(String instanceId, String tenantId, String slug, Stri
 
     public InstanceSpec {
         components = List.copyOf(components);
-        nodeLabels = nodeLabels == null ? Map.of() : Map.copyOf(nodeLabels);
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        nodeLabels = sorted(nodeLabels);
+        labels = sorted(labels);
     }
 
     /**
@@ -53,7 +54,7 @@ public record InstanceSpec(String instanceId, String tenantId, String slug, Stri
         public Component {
             ports = ports == null ? List.of() : List.copyOf(ports);
             volumes = volumes == null ? List.of() : List.copyOf(volumes);
-            env = env == null ? Map.of() : Map.copyOf(env);
+            env = sorted(env);
             secretKeys = secretKeys == null ? List.of() : List.copyOf(secretKeys);
         }
     }
@@ -113,6 +114,12 @@ public record InstanceSpec(String instanceId, String tenantId, String slug, Stri
     /** Reads {@link #toJson()}'s output. */
     public static InstanceSpec fromJson(String json) {
         return GSON.fromJson(json, InstanceSpec.class);
+    }
+
+    // sorted copies: the spec is serialised into an annotation and rendered into pod templates, and both must be
+    // byte-for-byte stable across processes for a repeated apply to be a no-op (Map.copyOf's order is per JVM)
+    private static Map<String, String> sorted(Map<String, String> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(map));
     }
 
     static void labelValue(String field, String value) {
