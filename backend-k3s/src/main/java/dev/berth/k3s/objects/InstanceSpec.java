@@ -36,6 +36,8 @@ public record InstanceSpec(String instanceId, String tenantId, String slug, Stri
     private static final Gson GSON = new Gson();
     // label values: at most 63 characters, alphanumerics and -_. inside (Kubernetes' rule)
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?");
+    // Kubernetes' rule for environment variable names (also valid Secret data keys)
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     public InstanceSpec {
@@ -81,6 +83,8 @@ public record InstanceSpec(String instanceId, String tenantId, String slug, Stri
             for (ComponentSpec.Volume v : c.volumes()) {
                 dnsLabel("components[" + c.name() + "].volumes[" + v.name() + "].name", v.name());
             }
+            c.env().keySet().forEach(k -> envName("components[" + c.name() + "].env." + k, k));
+            c.secretEnv().keySet().forEach(k -> envName("components[" + c.name() + "].secretEnv." + k, k));
             if (c.image() == null || c.image().isBlank()) {
                 throw new InvalidSpecException("components[" + c.name() + "].image", "is required on Kubernetes");
             }
@@ -125,6 +129,12 @@ public record InstanceSpec(String instanceId, String tenantId, String slug, Stri
     static void labelValue(String field, String value) {
         if (value == null || value.isEmpty() || !LABEL_VALUE.matcher(value).matches()) {
             throw new InvalidSpecException(field, "must be 1-63 letters, digits, '-', '_' or '.', starting and ending alphanumeric");
+        }
+    }
+
+    private static void envName(String field, String value) {
+        if (!ENV_NAME.matcher(value).matches()) {
+            throw new InvalidSpecException(field, "is not a valid environment variable name on Kubernetes");
         }
     }
 

@@ -202,6 +202,11 @@ class InstanceObjectsTest {
                 c.readiness(), true)), ok.resources(), ok.node(), ok.labels());
         assertThatThrownBy(() -> InstanceSpec.of(badComponent)).isInstanceOf(InvalidSpecException.class)
                 .extracting(e -> ((InvalidSpecException) e).field()).isEqualTo("components[App].name");
+        ProvisionRequest badEnv = new ProvisionRequest(ok.instanceId(), ok.tenantId(), ok.slug(), ok.hostname(), ok.appId(),
+                ok.appVersion(), List.of(new ComponentSpec("app", c.image(), null, c.ports(), c.volumes(), Map.of("1 BAD", "x"),
+                c.secretEnv(), c.readiness(), true)), ok.resources(), ok.node(), ok.labels());
+        assertThatThrownBy(() -> InstanceSpec.of(badEnv)).isInstanceOf(InvalidSpecException.class)
+                .extracting(e -> ((InvalidSpecException) e).field()).isEqualTo("components[app].env.1 BAD");
         assertThatThrownBy(() -> objects.namespace("x".repeat(70))).isInstanceOf(InvalidSpecException.class)
                 .extracting(e -> ((InvalidSpecException) e).field()).isEqualTo("instanceId");
     }
