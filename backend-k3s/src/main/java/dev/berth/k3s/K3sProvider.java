@@ -162,8 +162,9 @@ public final class K3sProvider implements RuntimeProvider {
     public List<InstanceStatus> inventory() {
         List<InstanceStatus> out = new ArrayList<>();
         for (V1Namespace ns : kube.list(V1Namespace.class, null, Labels.MANAGED_SELECTOR)) {
-            if (ns.getMetadata().getDeletionTimestamp() != null || ns.getMetadata().getLabels().get(Labels.INSTANCE) == null) {
-                continue;
+            Map<String, String> annotations = ns.getMetadata().getAnnotations();
+            if (ns.getMetadata().getDeletionTimestamp() != null || annotations == null || !annotations.containsKey(Labels.SPEC)) {
+                continue;   // being deleted, or labelled by someone else without an instance spec
             }
             try {
                 out.add(statusOf(ns));
