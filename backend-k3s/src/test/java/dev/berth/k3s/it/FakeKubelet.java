@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The status-simulation shim: stands in for kube-scheduler and kubelet, which the test API server does not run.
  * Every 200 ms it binds Berth's unscheduled pods to a node (the one their {@code kubernetes.io/hostname} node
- * selector names, else the default test node), writes a Running/Ready status for bound pods (so the real
+ * selector names, else its own test node), writes a Running/Ready status for pods bound to its node (so the real
  * ReplicaSet and Deployment controllers compute readiness and rollout status themselves), and completes the
- * deletion of terminating pods (grace period 0), as a kubelet confirms a stopped container. Pods whose image
+ * deletion of its terminating pods (grace period 0), as a kubelet confirms a stopped container. Pods whose image
  * contains a string registered with {@link #failImagesContaining} never become ready.
  */
 final class FakeKubelet implements AutoCloseable {
@@ -82,6 +82,10 @@ final class FakeKubelet implements AutoCloseable {
     private void step(V1Pod pod) throws Exception {
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
+        String boundTo = pod.getSpec().getNodeName();
+        if (boundTo != null && !boundTo.equals(defaultNode)) {
+            return;   // a real kubelet runs that node
+        }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             DeleteOptions now = new DeleteOptions();
             now.setGracePeriodSeconds(0L);
