@@ -282,6 +282,27 @@ ensure_docker_test_env() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# Kubernetes test API server (backend-k3s's integration tests)
+# ---------------------------------------------------------------------------------------------------
+
+# Builds kube-apiserver + kube-controller-manager v1.20.2 from Debian's sources once into
+# $BERTH_KUBE_CACHE (default /var/cache/berth-kube/v1.20.2; about 11 min on 2 busy cores, then reused),
+# starts them with Debian's etcd on loopback (idempotent) and exports BERTH_TEST_KUBECONFIG.
+ensure_kube_test_server() {
+    local script
+    script="$(dirname "${BASH_SOURCE[0]}")/backend-k3s/scripts/kube-test-server.sh"
+    if ! command -v curl >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+        berth_apt_install curl openssl ca-certificates || { berth_die "cannot install curl and openssl"; return; }
+    fi
+    if [[ ! -x ${BERTH_KUBE_CACHE:-/var/cache/berth-kube/v1.20.2}/bin/kube-apiserver ]]; then
+        printf 'test.sh: building the Kubernetes test API server from Debian sources (first run only)\n' >&2
+    fi
+    berth_quiet "$script" start || { berth_die "cannot start the Kubernetes test API server"; return; }
+    eval "$("$script" env)"
+    export BERTH_TEST_KUBECONFIG
+}
+
+# ---------------------------------------------------------------------------------------------------
 # main
 # ---------------------------------------------------------------------------------------------------
 
@@ -291,6 +312,7 @@ main() {
     ensure_postgres || exit
     ensure_docker_test_env || exit
     export BERTH_TEST_DOCKER2_HOST="unix://$BERTH_DOCKER2_SOCKET"
+    ensure_kube_test_server || exit
 
     export BERTH_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$BERTH_PG_PORT/$BERTH_PG_DATABASE"
     export BERTH_TEST_POSTGRES_USER=$BERTH_PG_USER

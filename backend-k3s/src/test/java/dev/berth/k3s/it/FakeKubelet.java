@@ -1,0 +1,130 @@
+package dev.berth.k3s.it;
+
+import dev.berth.k3s.kube.KubeApi;
+import dev.berth.k3s.objects.Labels;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Binding;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.options.DeleteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The status-simulation shim: stands in for kube-scheduler and kubelet, which the test API server does not run.
+ * Every 200 ms it binds Berth's unscheduled pods to a node (the one their {@code kubernetes.io/hostname} node
+ * selector names, else its own test node), writes a Running/Ready status for pods bound to its node (so the real
+ * ReplicaSet and Deployment controllers compute readiness and rollout status themselves), and completes the
+ * deletion of its terminating pods (grace period 0), as a kubelet confirms a stopped container. Pods whose image
+ * contains a string registered with {@link #failImagesContaining} never become ready.
+ */
+final class FakeKubelet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
+
+    private final KubeApi kube;
+    private final CoreV1Api core;
+    private final GenericKubernetesApi<V1Pod, V1PodList> pods;
+    private final String defaultNode;
+    private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-kubelet");
+        t.setDaemon(true);
+        return t;
+    });
+
+    FakeKubelet(KubeApi kube, String defaultNode) {
+        this.kube = kube;
+        this.core = new CoreV1Api(kube.client());
+        this.pods = new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", kube.client());
+        this.defaultNode = defaultNode;
+    }
+
+    FakeKubelet start() {
+        loop.scheduleWithFixedDelay(this::tick, 0, 200, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Pods with such an image stay unready (a crash-looping or unpullable image). */
+    void failImagesContaining(String part) {
+        failingImages.add(part);
+    }
+
+    private void tick() {
+        try {
+            for (V1Pod pod : kube.list(V1Pod.class, null, Labels.MANAGED_SELECTOR)) {
+                try {
+                    step(pod);
+                } catch (Exception e) {
+                    log.debug("fake kubelet: pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.toString());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("fake kubelet: list failed: {}", e.toString());
+        }
+    }
+
+    private void step(V1Pod pod) throws Exception {
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        String boundTo = pod.getSpec().getNodeName();
+        if (boundTo != null && !boundTo.equals(defaultNode)) {
+            return;   // a real kubelet runs that node
+        }
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            DeleteOptions now = new DeleteOptions();
+            now.setGracePeriodSeconds(0L);
+            pods.delete(ns, name, now);
+            return;
+        }
+        if (pod.getSpec().getNodeName() == null) {
+            String node = pod.getSpec().getNodeSelector() == null ? null : pod.getSpec().getNodeSelector().get("kubernetes.io/hostname");
+            V1Binding binding = new V1Binding().metadata(new V1ObjectMeta().name(name).namespace(ns))
+                    .target(new V1ObjectReference().apiVersion("v1").kind("Node").name(node == null ? defaultNode : node));
+            try {
+                core.createNamespacedPodBinding(name, ns, binding).execute();
+            } catch (RuntimeException | io.kubernetes.client.openapi.ApiException e) {
+                // the server answers a Status, which the typed client cannot read as a Binding; the binding is made
+            }
+            return;
+        }
+        String image = pod.getSpec().getContainers().get(0).getImage();
+        if (failingImages.stream().anyMatch(image::contains) || ready(pod)) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<V1PodCondition> conditions = List.of("PodScheduled", "Initialized", "ContainersReady", "Ready").stream()
+                .map(t -> new V1PodCondition().type(t).status("True").lastTransitionTime(now)).toList();
+        List<V1ContainerStatus> containers = pod.getSpec().getContainers().stream().map(c -> new V1ContainerStatus()
+                .name(c.getName()).image(c.getImage()).imageID("fake://" + c.getImage()).ready(true).started(true)
+                .restartCount(0)).toList();
+        pod.status(new V1PodStatus().phase("Running").conditions(conditions).containerStatuses(containers).startTime(now)
+                .hostIP("127.0.0.1").podIP("10.42.0.10"));
+        kube.updateStatus(pod, V1Pod::getStatus);
+    }
+
+    private static boolean ready(V1Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.berth.k3s.it;
+
+import dev.berth.core.provider.ComponentSpec;
+import dev.berth.core.provider.NodeRef;
+import dev.berth.core.secret.SecretValue;
+import dev.berth.k3s.K3sProvider;
+import dev.berth.k3s.K3sProviderFactory;
+import dev.berth.k3s.K3sSettings;
+import dev.berth.k3s.kube.KubeApi;
+import dev.berth.k3s.objects.Labels;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.*;
+import io.kubernetes.client.util.generic.options.ListOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The real test API server ({@code backend-k3s/scripts/kube-test-server.sh start}; its kubeconfig named by
+ * {@code BERTH_TEST_KUBECONFIG}), one fake node and the {@link FakeKubelet}, shared by every integration test of
+ * the JVM. Missing server = failing tests, never skipped ones.
+ */
+final class TestCluster {
+
+    /** The node the tests register and place on. */
+    static final String NODE_NAME = "berth-test-node";
+    /** The Berth node that stands for it. */
+    static final NodeRef NODE = new NodeRef("k3s-node-1", NODE_NAME, Map.of("region", "test"));
+    /** The PVC the marker annotation is written on. */
+    static final String MARKER_CLAIM = "app-data";
+    static final String MARKER_ANNOTATION = "tck.berth.dev/marker";
+
+    private static TestCluster instance;
+
+    final K3sSettings settings;
+    final K3sProvider provider;
+    final KubeApi kube;
+    final FakeKubelet kubelet;
+
+    private TestCluster(String kubeconfig) {
+        settings = K3sSettings.from(Map.of("kubeconfig", kubeconfig, "progressDeadline", "PT15S", "rolloutTimeout", "PT60S",
+                "terminateTimeout", "PT90S", "clusterIssuer", "letsencrypt-test"));
+        provider = new K3sProvider(settings, K3sProviderFactory.client(settings));
+        // a second manager for test-side writes, so they never count as Berth's fields
+        kube = new KubeApi(K3sProviderFactory.client(settings), "berth-tests");
+        registerNode();
+        kubelet = new FakeKubelet(kube, NODE_NAME).start();
+    }
+
+    /** The shared cluster; fails the calling test when no server is configured or reachable. */
+    static synchronized TestCluster get() {
+        if (instance == null) {
+            String kubeconfig = System.getenv("BERTH_TEST_KUBECONFIG");
+            if (kubeconfig == null || !Files.isReadable(Path.of(kubeconfig))) {
+                fail("BERTH_TEST_KUBECONFIG must name the kubeconfig of the test API server; start it with "
+                        + "backend-k3s/scripts/kube-test-server.sh start && eval $(backend-k3s/scripts/kube-test-server.sh env) "
+                        + "(test.sh does both)");
+            }
+            instance = new TestCluster(kubeconfig);
+        }
+        return instance;
+    }
+
+    /** A node with a real-looking allocatable and a Ready condition, as a kubelet would register it. */
+    private void registerNode() {
+        V1Node node = kube.get(V1Node.class, null, NODE_NAME).orElseGet(() -> kube.apply(new V1Node().apiVersion("v1").kind("Node")
+                .metadata(new V1ObjectMeta().name(NODE_NAME).labels(Map.of("kubernetes.io/hostname", NODE_NAME)))));
+        Map<String, Quantity> size = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"),
+                "ephemeral-storage", new Quantity("100Gi"), "pods", new Quantity("110"));
+        node.status(new V1NodeStatus().capacity(size).allocatable(size).conditions(List.of(
+                new V1NodeCondition().type("Ready").status("True").reason("KubeletReady"))));
+        kube.updateStatus(node, V1Node::getStatus);
+    }
+
+    /** The TCK's test app: an HTTP app and a database, each with a volume, a secret and a readiness probe. */
+    static List<ComponentSpec> components(String version) {
+        return List.of(
+                new ComponentSpec("app", "berth-testkit-app:" + version, null, List.of(new ComponentSpec.Port("http", 8080)),
+                        List.of(new ComponentSpec.Volume("data", "/data")), Map.of("GREETING", "hello", "DB_HOST", "db"),
+                        Map.of("APP_SECRET", SecretValue.of("s3cret-app-value")),
+                        new ComponentSpec.Readiness("/healthz", 8080, Duration.ofSeconds(60)), true),
+                new ComponentSpec("db", "berth-testkit-db:1.0", null, List.of(new ComponentSpec.Port("db", 5432)),
+                        List.of(new ComponentSpec.Volume("data", "/var/lib/db")), Map.of(),
+                        Map.of("DB_PASSWORD", SecretValue.of("s3cret-db-value")),
+                        new ComponentSpec.Readiness(null, 5432, Duration.ofSeconds(30)), false));
+    }
+
+    /**
+     * Stands in for writing a file into the instance's volume: an annotation on its first PVC, written by the
+     * tests' own field manager. It survives exactly as long as the PVC object does.
+     */
+    void writeMarker(String instanceId, String content) {
+        kube.mergePatch(V1PersistentVolumeClaim.class, provider.objects().namespace(instanceId), MARKER_CLAIM,
+                "{\"metadata\":{\"annotations\":{\"" + MARKER_ANNOTATION + "\":\"" + content + "\"}}}");
+    }
+
+    Optional<String> readMarker(String instanceId) {
+        return kube.get(V1PersistentVolumeClaim.class, provider.objects().namespace(instanceId), MARKER_CLAIM)
+                .map(c -> c.getMetadata().getAnnotations() == null ? null : c.getMetadata().getAnnotations().get(MARKER_ANNOTATION));
+    }
+
+    /** Everything labelled for the instance, in any namespace, named "Kind namespace/name". */
+    List<String> labelled(String instanceId) {
+        String selector = Labels.INSTANCE + "=" + instanceId;
+        List<String> out = new ArrayList<>();
+        for (Class<? extends KubernetesObject> kind : List.of(V1Namespace.class, V1ResourceQuota.class, V1LimitRange.class,
+                V1NetworkPolicy.class, V1ServiceAccount.class, V1Secret.class, V1PersistentVolumeClaim.class, V1Deployment.class,
+                V1Pod.class, V1Service.class, V1Ingress.class, V1Job.class)) {
+            for (KubernetesObject o : kube.list(kind, null, new ListOptions().labelSelector(selector))) {
+                out.add(o.getKind() == null ? kind.getSimpleName() + " " + name(o) : o.getKind() + " " + name(o));
+            }
+        }
+        return out;
+    }
+
+    /** The instance's objects by "Kind/name" (ReplicaSets and Pods, which controllers make, left out). */
+    Map<String, KubernetesObject> objectsOf(String instanceId) {
+        String ns = provider.objects().namespace(instanceId);
+        Map<String, KubernetesObject> out = new HashMap<>();
+        kube.get(V1Namespace.class, null, ns).ifPresent(n -> out.put("Namespace/" + ns, n));
+        for (Class<? extends KubernetesObject> kind : List.of(V1ResourceQuota.class, V1LimitRange.class, V1NetworkPolicy.class,
+                V1ServiceAccount.class, V1Secret.class, V1PersistentVolumeClaim.class, V1Deployment.class, V1Service.class,
+                V1Ingress.class)) {
+            for (KubernetesObject o : kube.list(kind, ns, Labels.instanceSelector(instanceId))) {
+                out.put(kind.getSimpleName().substring(2) + "/" + o.getMetadata().getName(), o);
+            }
+        }
+        return out;
+    }
+
+    private static String name(KubernetesObject o) {
+        return o.getMetadata().getNamespace() == null ? o.getMetadata().getName()
+                : o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+}
