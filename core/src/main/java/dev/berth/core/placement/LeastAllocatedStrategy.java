@@ -1,7 +1,5 @@
 package dev.berth.core.placement;
 
-import dev.berth.core.node.Capacity;
-
 /**
  * "spread": kube-scheduler's LeastAllocated. Score = mean over CPU and memory of
  * {@code (allocatable - allocated-after-placement) / allocatable × 100}, so the emptiest node wins and load spreads
@@ -26,10 +24,9 @@ public final class LeastAllocatedStrategy extends ScoringStrategy {
     }
 
     @Override
-    public double score(PlacementRequest request, NodeCandidate candidate) {
-        Capacity alloc = candidate.node().allocatable();
-        Capacity used = after(request, candidate);
-        return (free(used.cpuMillis(), alloc.cpuMillis()) + free(used.memoryBytes(), alloc.memoryBytes())) / 2;
+    protected double score(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                           int instanceCount) {
+        return (free(cpuAfter, cpuAlloc) + free(memAfter, memAlloc)) / 2;
     }
 
     private static double free(long used, long allocatable) {

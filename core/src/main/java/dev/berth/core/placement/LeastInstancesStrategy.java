@@ -24,7 +24,8 @@ public final class LeastInstancesStrategy extends ScoringStrategy {
     }
 
     @Override
-    public double score(PlacementRequest request, NodeCandidate candidate) {
-        return 100.0 / (1 + Math.max(0, candidate.instanceCount()));
+    protected double score(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                           int instanceCount) {
+        return 100.0 / (1 + Math.max(0, instanceCount));
     }
 }

@@ -1,6 +1,10 @@
 package dev.berth.core.placement;
 
 import dev.berth.core.node.Capacity;
+import dev.berth.core.node.Node;
+import dev.berth.core.node.NodeStatus;
+import dev.berth.core.node.Overcommit;
+import dev.berth.core.plan.Isolation;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,14 +12,20 @@ import java.util.Map;
 
 /**
  * Base for strategies that filter then score, the way kube-scheduler does: every candidate first goes through
- * {@link NodeFilters#rejection} (the per-node reasons are collected for the decision when nothing fits), each
- * survivor is scored with {@link #score} (higher is better, 0..100), and the best one wins, ties broken by node id
- * ascending so equal inputs always give the same node.
+ * {@link NodeFilters} (the per-node reasons are collected for the decision when nothing fits), each survivor is
+ * scored with {@link #score} (higher is better, 0..100), and the best one wins, ties broken by node id ascending so
+ * equal inputs always give the same node.
  *
  * <p><b>Anti-affinity</b> (constructor option): when enabled, a node that already holds an instance of the request's
  * tenant ({@link NodeCandidate#tenantInstanceCount()} &gt; 0) ranks after every node that holds none, whatever its
  * score. It is a preference, not a filter: such a node is still chosen when no other node fits, because refusing to
  * place is worse than co-locating two instances of one tenant.
+ *
+ * <p><b>Hot path.</b> {@link #place} is the decision the benchmark measures (thousands of nodes per decision), so it
+ * works on primitives: the filters run as {@link NodeFilters#accepts}, which allocates nothing, each subclass scores
+ * through {@link #score(long, long, long, long, long, long, int)} on plain numbers, and the per-node rejection
+ * messages are only built when no node fits (a placed decision carries none). The result is the same as filtering
+ * with {@link NodeFilters#rejection} and scoring with {@link #score(PlacementRequest, NodeCandidate)}.
  */
 public abstract class ScoringStrategy implements PlacementStrategy {
 
@@ -32,64 +42,108 @@ public abstract class ScoringStrategy implements PlacementStrategy {
     }
 
     /**
-     * Scores a candidate that passed the filters: 0..100, higher is better. Must be a pure function of its inputs.
+     * Scores a candidate that passed the filters: 0..100, higher is better. Pure function of its inputs: the
+     * node's allocatable resources, what it would hold after the placement, and its current instance count.
+     *
+     * @param cpuAfter      CPU millis allocated once the request is placed there
+     * @param memAfter      memory bytes allocated once placed
+     * @param diskAfter     disk bytes allocated once placed
+     * @param cpuAlloc      the node's allocatable CPU millis ({@link Node#allocatable()})
+     * @param memAlloc      allocatable memory bytes
+     * @param diskAlloc     allocatable disk bytes
+     * @param instanceCount live instances on the node before the placement
      */
-    public abstract double score(PlacementRequest request, NodeCandidate candidate);
+    protected abstract double score(long cpuAfter, long memAfter, long diskAfter,
+                                    long cpuAlloc, long memAlloc, long diskAlloc, int instanceCount);
+
+    /** Score of one candidate that passed the filters: 0..100, higher is better. */
+    public final double score(PlacementRequest request, NodeCandidate candidate) {
+        Capacity alloc = candidate.node().allocatable();
+        Capacity after = candidate.allocated().plus(request.demand());
+        return score(after.cpuMillis(), after.memoryBytes(), after.diskBytes(),
+                alloc.cpuMillis(), alloc.memoryBytes(), alloc.diskBytes(), candidate.instanceCount());
+    }
 
     @Override
     public final PlacementDecision place(PlacementRequest request, List<NodeCandidate> candidates) {
-        Map<String, String> rejections = new LinkedHashMap<>();
+        Capacity demand = request.demand();
+        long dCpu = demand.cpuMillis();
+        long dMem = demand.memoryBytes();
+        long dDisk = demand.diskBytes();
+        String provider = request.providerKind();
+        boolean dedicated = request.isolation() == Isolation.DEDICATED;
+        Map<String, String> required = request.requiredLabels();
+
         NodeCandidate best = null;
         double bestScore = 0;
-        for (NodeCandidate c : candidates) {
-            var why = NodeFilters.rejection(request, c);
-            if (why.isPresent()) {
-                rejections.put(c.node().id(), why.get());
+        boolean bestShared = false;
+        for (int k = 0, size = candidates.size(); k < size; k++) {
+            NodeCandidate c = candidates.get(k);
+            Node node = c.node();
+            if (!NodeFilters.eligible(node, provider, dedicated, required)) {
                 continue;
             }
-            double s = score(request, c);
-            if (best == null || better(c, s, best, bestScore)) {
+            // allocatable and free exactly as Node.allocatable() and NodeCandidate.free() compute them
+            Capacity cap = node.capacity();
+            Overcommit oc = node.overcommit();
+            double keep = 1 - node.reservedFraction();
+            long aCpu = (long) (cap.cpuMillis() * oc.cpu() * keep);
+            long aMem = (long) (cap.memoryBytes() * oc.memory() * keep);
+            long aDisk = (long) (cap.diskBytes() * oc.disk() * keep);
+            Capacity used = c.allocated();
+            long uCpu = used.cpuMillis();
+            long uMem = used.memoryBytes();
+            long uDisk = used.diskBytes();
+            if (dCpu > Math.max(0, aCpu - uCpu) || dMem > Math.max(0, aMem - uMem) || dDisk > Math.max(0, aDisk - uDisk)) {
+                continue;
+            }
+            double s = score(uCpu + dCpu, uMem + dMem, uDisk + dDisk, aCpu, aMem, aDisk, c.instanceCount());
+            boolean shared = antiAffinity && c.tenantInstanceCount() > 0;
+            if (best == null || better(shared, s, node.id(), bestShared, bestScore, best.node().id())) {
                 best = c;
                 bestScore = s;
+                bestShared = shared;
             }
+        }
+        if (best != null) {
+            return PlacementDecision.placed(best.node().id());
+        }
+        // nothing fits: only now is it worth building one message per node
+        Map<String, String> rejections = new LinkedHashMap<>();
+        for (NodeCandidate c : candidates) {
+            NodeFilters.rejection(request, c).ifPresent(why -> rejections.put(c.node().id(), why));
         }
         if (candidates.isEmpty()) {
             rejections.put("*", "no nodes registered");
         }
-        return best == null ? PlacementDecision.unplaceable(rejections) : PlacementDecision.placed(best.node().id());
+        return PlacementDecision.unplaceable(rejections);
     }
 
-    private boolean better(NodeCandidate c, double s, NodeCandidate best, double bestScore) {
-        if (antiAffinity) {
-            boolean cShared = c.tenantInstanceCount() > 0;
-            boolean bestShared = best.tenantInstanceCount() > 0;
-            if (cShared != bestShared) {
-                return !cShared;
-            }
+    /** Anti-affinity first (when enabled), then the higher score, then the smaller node id. */
+    private static boolean better(boolean shared, double s, String id, boolean bestShared, double bestScore, String bestId) {
+        if (shared != bestShared) {
+            return !shared;
         }
         int byScore = Double.compare(s, bestScore);
         if (byScore != 0) {
             return byScore > 0;
         }
-        return c.node().id().compareTo(best.node().id()) < 0;
+        return id.compareTo(bestId) < 0;
     }
 
     // Helpers shared by the resource-based strategies. Fractions use "after placement" usage, like kube-scheduler,
     // whose requested amount always includes the incoming pod.
 
     /**
-     * Used fraction of one resource after placing the demand, clamped to 0..1. Callers skip or zero-score resources
-     * with nothing allocatable (kube-scheduler's convention); 1 is returned for them only to avoid dividing by zero.
+     * Used fraction of one resource, clamped to 0..1. Callers skip or zero-score resources with nothing
+     * allocatable (kube-scheduler's convention); 1 is returned for them only to avoid dividing by zero.
      */
-    static double usedFraction(long allocated, long demand, long allocatable) {
+    static double usedFraction(long used, long allocatable) {
         if (allocatable <= 0) {
             return 1.0;
         }
-        return Math.min(1.0, (double) (allocated + demand) / allocatable);
-    }
-
-    /** Allocation on the candidate after placing {@code request}. */
-    static Capacity after(PlacementRequest request, NodeCandidate candidate) {
-        return candidate.allocated().plus(request.demand());
+        double f = (double) used / allocatable;
+        // same value as Math.min(1.0, f) for the finite, non-negative f seen here, without its NaN/-0.0 handling
+        return f < 1.0 ? f : 1.0;
     }
 }
