@@ -44,10 +44,12 @@ public final class InstanceService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Engine engine;
+    private final Placement placement;
     private final Consumer<String> submit;
 
-    InstanceService(Engine engine, Consumer<String> submit) {
+    InstanceService(Engine engine, Placement placement, Consumer<String> submit) {
         this.engine = engine;
+        this.placement = placement;
         this.submit = submit;
     }
 
@@ -92,6 +94,7 @@ public final class InstanceService {
                 i.entitlement = Entitlement.ACTIVE.name();
                 i.entitlementAt = now;
                 i.idempotencyKey = cmd.idempotencyKey();
+                i.requiredLabels = new TreeMap<>(cmd.requiredLabels());
                 i.createdAt = now;
                 i.updatedAt = now;
                 em.persist(i);
@@ -144,6 +147,43 @@ public final class InstanceService {
                         + " " + app.supportedVersions());
             }
             return accept(em, instanceId, OperationType.UPGRADE, Map.of("version", version), InstanceState.ACTIVE);
+        });
+    }
+
+    /**
+     * Moves the instance to another node of the same provider (the provider's migrate capability), keeping its
+     * data. The destination's room is reserved now, under the same node locks as a placement, so the move cannot
+     * be overtaken by other placements. Legal from ACTIVE and SUSPENDED.
+     *
+     * @throws InvalidSpecException         naming {@code targetNodeId} when the node is unknown, is the current one,
+     *                                      or runs another provider
+     * @throws dev.berth.core.error.InsufficientCapacityException when the target cannot take it (with the reason)
+     */
+    public Operation migrate(String instanceId, String targetNodeId) {
+        return command(instanceId, em -> {
+            InstanceEntity i = load(em, instanceId);
+            var fleet = Allocation.fleet(em, engine.providers.keySet(), true);
+            var target = fleet.stream().filter(n -> n.node().id().equals(targetNodeId)).findFirst()
+                    .orElseThrow(() -> new InvalidSpecException("targetNodeId", "unknown node '" + targetNodeId + "'"));
+            if (targetNodeId.equals(i.nodeId)) {
+                throw new InvalidSpecException("targetNodeId", "instance " + instanceId + " already runs on " + targetNodeId);
+            }
+            var source = i.nodeId == null ? null : em.find(dev.berth.core.store.NodeEntity.class, i.nodeId);
+            if (source != null && !source.providerKind.equals(target.node().providerKind())) {
+                throw new InvalidSpecException("targetNodeId", "node " + targetNodeId + " runs " + target.node().providerKind()
+                        + ", the instance runs on " + source.providerKind);
+            }
+            var plan = dev.berth.core.plan.PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+            var request = placement.request(i, plan);
+            var why = dev.berth.core.placement.NodeFilters.rejection(request, target.candidate(i.tenantId));
+            if (why.isPresent()) {
+                throw new dev.berth.core.error.InsufficientCapacityException("node " + targetNodeId + " cannot take instance "
+                        + instanceId + ": " + why.get());
+            }
+            OperationEntity op = accept(em, instanceId, OperationType.MIGRATE, Map.of("targetNode", targetNodeId),
+                    InstanceState.ACTIVE, InstanceState.SUSPENDED);
+            i.targetNodeId = targetNodeId;
+            return op;
         });
     }
 

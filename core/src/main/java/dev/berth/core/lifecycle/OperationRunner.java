@@ -15,9 +15,6 @@ import dev.berth.core.node.NodeService;
 import dev.berth.core.notify.Notification;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
-import dev.berth.core.placement.NodeCandidate;
-import dev.berth.core.placement.PlacementDecision;
-import dev.berth.core.placement.PlacementRequest;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.provider.BackupSupport;
@@ -43,7 +40,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Runs one operation: its steps in order, each skipped when a previous attempt already recorded it as done,
@@ -63,10 +59,12 @@ final class OperationRunner {
     }
 
     private final Engine engine;
+    private final Placement placement;
     private final Runnable capacityFreed;
 
-    OperationRunner(Engine engine, Runnable capacityFreed) {
+    OperationRunner(Engine engine, Placement placement, Runnable capacityFreed) {
         this.engine = engine;
+        this.placement = placement;
         this.capacityFreed = capacityFreed;
     }
 
@@ -95,7 +93,7 @@ final class OperationRunner {
                 case BACKUP -> backup(ctx);
                 case RESTORE -> restore(ctx);
                 case TERMINATE -> terminate(ctx);
-                case MIGRATE -> throw new UnsupportedCapabilityException("migration is not implemented by the engine yet");
+                case MIGRATE -> migrate(ctx);
             }
             return new OperationQueue.Outcome.Done();
         } catch (Queued q) {
@@ -186,6 +184,32 @@ final class OperationRunner {
         step(c, "FINALIZE", () -> finish(c, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
     }
 
+    /**
+     * Moves the instance to the node in the "targetNode" parameter with the provider's migrate capability. The
+     * destination's room was reserved when the command was accepted (the instance's target node counts on that
+     * node's allocation), so nothing else can take it while the data moves.
+     */
+    private void migrate(Context c) {
+        step(c, "RUNTIME", () -> {
+            var i = instance(c);
+            NodeEntity target = engine.db.read(em -> em.find(NodeEntity.class, i.targetNodeId));
+            if (target == null) throw new NotFoundException("node", i.targetNodeId);
+            NodeEntity source = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
+            if (!source.providerKind.equals(target.providerKind)) {
+                throw new UnsupportedCapabilityException("cannot migrate between providers " + source.providerKind
+                        + " and " + target.providerKind);
+            }
+            RuntimeProvider p = engine.providerFor(source);
+            p.migration().orElseThrow(() -> new UnsupportedCapabilityException("provider " + p.kind() + " cannot migrate instances"))
+                    .migrate(i.id, new NodeRef(target.id, target.target, target.labels));
+        });
+        step(c, "FINALIZE", () -> finish(c, null, i -> {
+            i.nodeId = i.targetNodeId;
+            i.targetNodeId = null;
+        }, BerthEvent.Type.INSTANCE_MIGRATED));
+        capacityFreed.run();
+    }
+
     private void terminate(Context c) {
         step(c, "BACKUP", () -> {
             var i = instance(c);
@@ -213,40 +237,9 @@ final class OperationRunner {
         engine.db.run(em -> {
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             if (i.nodeId != null) {
-                return; // placed by an earlier attempt whose step record was lost
+                return; // placed by an earlier attempt whose step record was lost, or by the queue job
             }
-            Plan plan = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
-            // Lock every node row (in id order, so concurrent placements cannot deadlock): two workers racing for
-            // the last slot of a node serialise here, and the second sees the first one's instance.
-            List<NodeEntity> nodes = em.createQuery("select n from NodeEntity n order by n.id", NodeEntity.class)
-                    .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-            List<NodeCandidate> candidates = new ArrayList<>();
-            for (NodeEntity n : nodes) {
-                if (!engine.providers.containsKey(n.providerKind)) continue;
-                candidates.add(Allocation.candidate(em, NodeService.toNode(n), i.tenantId));
-            }
-            var request = new PlacementRequest(i.id, i.tenantId, null, Allocation.demand(plan), plan.isolation(), Map.of());
-            PlacementDecision decision = engine.placement.place(request, candidates);
-            Instant now = engine.clock.instant();
-            if (decision.node().isPresent()) {
-                i.nodeId = decision.nodeId();
-                i.state = InstanceState.PROVISIONING.name();
-                i.stateReason = null;
-                i.updatedAt = now;
-                c.op.params.put("hadRuntime", "true");
-                persistParams(em, c.op);
-            } else {
-                String reason = decision.rejections().entrySet().stream()
-                        .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
-                boolean newlyQueued = !InstanceState.QUEUED.name().equals(i.state);
-                i.state = InstanceState.QUEUED.name();
-                i.stateReason = Engine.truncate("no node has room: " + reason);
-                i.updatedAt = now;
-                if (newlyQueued) {
-                    c.afterCommit.add(() -> engine.publish(BerthEvent.Type.INSTANCE_QUEUED, i, i.stateReason));
-                }
-                c.queued = true;
-            }
+            c.queued = placement.place(em, i, c.op, c.afterCommit).nodeId() == null;
         });
         c.runAfterCommit();
         if (c.queued) {
@@ -378,6 +371,7 @@ final class OperationRunner {
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             i.activeOperation = null;
             i.updatedAt = o.finishedAt;
+            i.targetNodeId = null; // a failed migration releases its reservation on the destination
             if (failsInstance(OperationType.valueOf(c.op.type))) {
                 i.state = InstanceState.FAILED.name();
                 i.stateReason = Engine.truncate(c.op.type + " failed at step " + c.op.step + ": " + message);
@@ -457,11 +451,6 @@ final class OperationRunner {
         return app.secrets().stream()
                 .map(s -> new InstanceSecrets.Spec(s.name(), s.length(), SecretAlphabet.valueOf(s.alphabet().name())))
                 .toList();
-    }
-
-    private static void persistParams(jakarta.persistence.EntityManager em, OperationEntity op) {
-        OperationEntity o = em.find(OperationEntity.class, op.id);
-        o.params = new java.util.TreeMap<>(op.params);
     }
 
     private static void sleep(long millis) {
