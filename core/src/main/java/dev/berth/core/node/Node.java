@@ -40,7 +40,7 @@ public record Node(String id, String providerKind, String target, Map<String, St
         target = target == null || target.isBlank() ? id : target;
         if (labels != null) {
             for (Map.Entry<String, String> l : labels.entrySet()) {
-                if (l.getKey() == null || l.getKey().isBlank() || l.getValue() == null || l.getKey().length() > 63
+                if (l.getKey() == null || l.getKey().isBlank() || l.getValue() == null || l.getValue().isBlank() || l.getKey().length() > 63
                         || l.getValue().length() > 63) {
                     throw new InvalidSpecException("labels", "label names and values must be 1-63 characters ('" + l.getKey() + "')");
                 }
