@@ -2,8 +2,6 @@ package dev.berth.core.placement;
 
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
-import dev.berth.core.node.NodeStatus;
-import dev.berth.core.node.Overcommit;
 import dev.berth.core.plan.Isolation;
 
 import java.util.LinkedHashMap;
@@ -58,7 +56,7 @@ public abstract class ScoringStrategy implements PlacementStrategy {
 
     /** Score of one candidate that passed the filters: 0..100, higher is better. */
     public final double score(PlacementRequest request, NodeCandidate candidate) {
-        Capacity alloc = candidate.node().allocatable();
+        Capacity alloc = candidate.allocatable();
         Capacity after = candidate.allocated().plus(request.demand());
         return score(after.cpuMillis(), after.memoryBytes(), after.diskBytes(),
                 alloc.cpuMillis(), alloc.memoryBytes(), alloc.diskBytes(), candidate.instanceCount());
@@ -83,13 +81,10 @@ public abstract class ScoringStrategy implements PlacementStrategy {
             if (!NodeFilters.eligible(node, provider, dedicated, required)) {
                 continue;
             }
-            // allocatable and free exactly as Node.allocatable() and NodeCandidate.free() compute them
-            Capacity cap = node.capacity();
-            Overcommit oc = node.overcommit();
-            double keep = 1 - node.reservedFraction();
-            long aCpu = (long) (cap.cpuMillis() * oc.cpu() * keep);
-            long aMem = (long) (cap.memoryBytes() * oc.memory() * keep);
-            long aDisk = (long) (cap.diskBytes() * oc.disk() * keep);
+            Capacity alloc = c.allocatable();
+            long aCpu = alloc.cpuMillis();
+            long aMem = alloc.memoryBytes();
+            long aDisk = alloc.diskBytes();
             Capacity used = c.allocated();
             long uCpu = used.cpuMillis();
             long uMem = used.memoryBytes();
