@@ -20,9 +20,10 @@ import java.util.Map;
  * place is worse than co-locating two instances of one tenant.
  *
  * <p><b>Hot path.</b> {@link #place} is the decision the benchmark measures (thousands of nodes per decision), so it
- * works on primitives: the filters run as {@link NodeFilters#accepts}, which allocates nothing, each subclass scores
- * through {@link #score(long, long, long, long, long, long, int)} on plain numbers, and the per-node rejection
- * messages are only built when no node fits (a placed decision carries none). The result is the same as filtering
+ * works on primitives: the filters run allocation-free, each subclass scores through
+ * {@link #score(long, long, long, long, long, long, int)} on plain numbers, node ids are only compared among the
+ * nodes that share the best rank (a second pass over the scores kept in a per-thread array), and the per-node
+ * rejection messages are only built when no node fits (a placed decision carries none). The result is the same as filtering
  * with {@link NodeFilters#rejection} and scoring with {@link #score(PlacementRequest, NodeCandidate)}.
  */
 public abstract class ScoringStrategy implements PlacementStrategy {
@@ -71,37 +72,62 @@ public abstract class ScoringStrategy implements PlacementStrategy {
         String provider = request.providerKind();
         boolean dedicated = request.isolation() == Isolation.DEDICATED;
         Map<String, String> required = request.requiredLabels();
+        int size = candidates.size();
+        double[] scores = scoreBuffer(size);
 
-        NodeCandidate best = null;
-        double bestScore = 0;
-        boolean bestShared = false;
-        for (int k = 0, size = candidates.size(); k < size; k++) {
+        // pass 1: filter and score every node, remember the best rank and how many nodes share it; no string is
+        // compared here (ties are frequent: every empty node scores the same)
+        int first = -1;
+        double max = 0;
+        boolean maxShared = false;
+        int ties = 0;
+        for (int k = 0; k < size; k++) {
             NodeCandidate c = candidates.get(k);
-            Node node = c.node();
-            if (!NodeFilters.eligible(node, provider, dedicated, required)) {
+            scores[k] = Double.NaN;
+            // status and provider from the candidate's own copies; the node itself only for label rules
+            if (!c.online || (provider != null && !provider.equals(c.providerKind))
+                    || ((dedicated || !required.isEmpty()) && !NodeFilters.eligible(c.node(), provider, dedicated, required))) {
                 continue;
             }
-            Capacity alloc = c.allocatable();
-            long aCpu = alloc.cpuMillis();
-            long aMem = alloc.memoryBytes();
-            long aDisk = alloc.diskBytes();
-            Capacity used = c.allocated();
-            long uCpu = used.cpuMillis();
-            long uMem = used.memoryBytes();
-            long uDisk = used.diskBytes();
+            long aCpu = c.cpuAllocatable;
+            long aMem = c.memoryAllocatable;
+            long aDisk = c.diskAllocatable;
+            long uCpu = c.cpuAllocated;
+            long uMem = c.memoryAllocated;
+            long uDisk = c.diskAllocated;
             if (dCpu > Math.max(0, aCpu - uCpu) || dMem > Math.max(0, aMem - uMem) || dDisk > Math.max(0, aDisk - uDisk)) {
                 continue;
             }
             double s = score(uCpu + dCpu, uMem + dMem, uDisk + dDisk, aCpu, aMem, aDisk, c.instanceCount());
+            scores[k] = s;
             boolean shared = antiAffinity && c.tenantInstanceCount() > 0;
-            if (best == null || better(shared, s, node.id(), bestShared, bestScore, best.node().id())) {
-                best = c;
-                bestScore = s;
-                bestShared = shared;
+            if (first < 0 || (shared != maxShared ? !shared : Double.compare(s, max) > 0)) {
+                first = k;
+                max = s;
+                maxShared = shared;
+                ties = 1;
+            } else if (shared == maxShared && Double.compare(s, max) == 0) {
+                ties++;
             }
         }
-        if (best != null) {
-            return PlacementDecision.placed(best.node().id());
+        if (first >= 0) {
+            // pass 2, only when several nodes share the best rank: the smallest node id among them wins
+            String bestId = candidates.get(first).node().id();
+            for (int k = first + 1; k < size && ties > 1; k++) {
+                if (Double.compare(scores[k], max) != 0) {
+                    continue;
+                }
+                NodeCandidate c = candidates.get(k);
+                if ((antiAffinity && c.tenantInstanceCount() > 0) != maxShared) {
+                    continue;
+                }
+                ties--;
+                String id = c.node().id();
+                if (id.compareTo(bestId) < 0) {
+                    bestId = id;
+                }
+            }
+            return PlacementDecision.placed(bestId);
         }
         // nothing fits: only now is it worth building one message per node
         Map<String, String> rejections = new LinkedHashMap<>();
@@ -114,16 +140,16 @@ public abstract class ScoringStrategy implements PlacementStrategy {
         return PlacementDecision.unplaceable(rejections);
     }
 
-    /** Anti-affinity first (when enabled), then the higher score, then the smaller node id. */
-    private static boolean better(boolean shared, double s, String id, boolean bestShared, double bestScore, String bestId) {
-        if (shared != bestShared) {
-            return !shared;
+    /** Per-thread scratch array for one decision's scores (strategies are shared between threads). */
+    private static final ThreadLocal<double[]> SCORES = ThreadLocal.withInitial(() -> new double[64]);
+
+    private static double[] scoreBuffer(int size) {
+        double[] b = SCORES.get();
+        if (b.length < size) {
+            b = new double[Math.max(size, b.length * 2)];
+            SCORES.set(b);
         }
-        int byScore = Double.compare(s, bestScore);
-        if (byScore != 0) {
-            return byScore > 0;
-        }
-        return id.compareTo(bestId) < 0;
+        return b;
     }
 
     // Helpers shared by the resource-based strategies. Fractions use "after placement" usage, like kube-scheduler,
