@@ -42,8 +42,8 @@ public final class PlacementCpuTime {
                     b.setUp();
                     Runnable place = b::place;
                     Runnable baseline = b::baseline;
-                    measure(place, seconds / 3); // warm-up of both paths
-                    measure(baseline, seconds / 3);
+                    measure(place, seconds); // warm-up of both paths
+                    measure(baseline, seconds);
                     double[] p = measure(place, seconds);
                     double[] base = measure(baseline, seconds);
                     System.out.printf(Locale.ROOT, "| %,d | %,d | %s | %,.0f | %.1f | %,.0f | %.1f | %.2f | %.0f | %.0f |%n",

@@ -26,6 +26,19 @@ public final class LeastInstancesStrategy extends ScoringStrategy {
     @Override
     protected double score(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
                            int instanceCount) {
-        return 100.0 / (1 + Math.max(0, instanceCount));
+        return scoreOfKey(rankKey(cpuAfter, memAfter, diskAfter, cpuAlloc, memAlloc, diskAlloc, instanceCount));
+    }
+
+    /** Minus the instance count: the same order as the score without a division per node. */
+    @Override
+    protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                             int instanceCount) {
+        return -Math.max(0, instanceCount);
+    }
+
+    /** Injective on instance counts, so equal keys are exactly equal scores (tolerance 0). */
+    @Override
+    protected double scoreOfKey(double key) {
+        return 100.0 / (1 - key);
     }
 }

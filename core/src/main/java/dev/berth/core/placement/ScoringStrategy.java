@@ -55,6 +55,29 @@ public abstract class ScoringStrategy implements PlacementStrategy {
     protected abstract double score(long cpuAfter, long memAfter, long diskAfter,
                                     long cpuAlloc, long memAlloc, long diskAlloc, int instanceCount);
 
+    /**
+     * What pass 1 of {@link #place} ranks by: a value that orders like the score (a higher key never has a lower
+     * score) but may be cheaper to compute. Default: the score itself. {@link #scoreOfKey} maps it back.
+     */
+    protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                             int instanceCount) {
+        return score(cpuAfter, memAfter, diskAfter, cpuAlloc, memAlloc, diskAlloc, instanceCount);
+    }
+
+    /** The score of a {@link #rankKey}; non-decreasing in the key. Default: identity. */
+    protected double scoreOfKey(double key) {
+        return key;
+    }
+
+    /**
+     * How far below the best key another key can still give the same score (after rounding). 0 when key = score;
+     * a strategy whose key is a monotone transform of the score gives a bound on the rounding, so that ties of the
+     * score are still broken by node id exactly as if every score had been computed.
+     */
+    protected double keyTolerance() {
+        return 0;
+    }
+
     /** Score of one candidate that passed the filters: 0..100, higher is better. */
     public final double score(PlacementRequest request, NodeCandidate candidate) {
         Capacity alloc = candidate.allocatable();
@@ -83,7 +106,7 @@ public abstract class ScoringStrategy implements PlacementStrategy {
         int ties = 0;
         for (int k = 0; k < size; k++) {
             NodeCandidate c = candidates.get(k);
-            scores[k] = Double.NaN;
+            scores[k] = Double.NEGATIVE_INFINITY; // below any key: never a tie in pass 2
             // status and provider from the candidate's own copies; the node itself only for label rules
             if (!c.online || (provider != null && !provider.equals(c.providerKind))
                     || ((dedicated || !required.isEmpty()) && !NodeFilters.eligible(c.node(), provider, dedicated, required))) {
@@ -98,7 +121,7 @@ public abstract class ScoringStrategy implements PlacementStrategy {
             if (dCpu > Math.max(0, aCpu - uCpu) || dMem > Math.max(0, aMem - uMem) || dDisk > Math.max(0, aDisk - uDisk)) {
                 continue;
             }
-            double s = score(uCpu + dCpu, uMem + dMem, uDisk + dDisk, aCpu, aMem, aDisk, c.instanceCount());
+            double s = rankKey(uCpu + dCpu, uMem + dMem, uDisk + dDisk, aCpu, aMem, aDisk, c.instanceCount());
             scores[k] = s;
             boolean shared = antiAffinity && c.tenantInstanceCount() > 0;
             if (first < 0 || (shared != maxShared ? !shared : Double.compare(s, max) > 0)) {
@@ -111,17 +134,25 @@ public abstract class ScoringStrategy implements PlacementStrategy {
             }
         }
         if (first >= 0) {
-            // pass 2, only when several nodes share the best rank: the smallest node id among them wins
+            // pass 2: the smallest node id among the nodes whose score equals the best one. Keys within the
+            // tolerance of the best key may map to the same score; further away they cannot (see rankKey).
+            double tolerance = keyTolerance();
+            if (tolerance == 0 && ties == 1) {
+                return PlacementDecision.placed(candidates.get(first).node().id());
+            }
+            double best = scoreOfKey(max);
+            double floor = max - tolerance;
             String bestId = candidates.get(first).node().id();
-            for (int k = first + 1; k < size && ties > 1; k++) {
-                if (Double.compare(scores[k], max) != 0) {
+            // from the start: with a tolerance, a node before the first best key can have the same score
+            for (int k = tolerance == 0 ? first + 1 : 0; k < size; k++) {
+                double key = scores[k];
+                if (k == first || key < floor || Double.compare(scoreOfKey(key), best) != 0) {
                     continue;
                 }
                 NodeCandidate c = candidates.get(k);
                 if ((antiAffinity && c.tenantInstanceCount() > 0) != maxShared) {
                     continue;
                 }
-                ties--;
                 String id = c.node().id();
                 if (id.compareTo(bestId) < 0) {
                     bestId = id;
