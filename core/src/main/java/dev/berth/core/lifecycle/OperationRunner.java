@@ -380,8 +380,8 @@ final class OperationRunner {
             return i;
         });
         engine.publish(BerthEvent.Type.OPERATION_FAILED, after, c.op.type + " failed: " + message);
-        if (failsInstance(OperationType.valueOf(c.op.type))) {
-            capacityFreed.run();
+        if (failsInstance(OperationType.valueOf(c.op.type)) || OperationType.MIGRATE.name().equals(c.op.type)) {
+            capacityFreed.run(); // a failed instance or a failed migration's reservation no longer holds room
         }
         return new OperationQueue.Outcome.Done();
     }

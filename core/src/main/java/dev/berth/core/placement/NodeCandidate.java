@@ -32,6 +32,10 @@ public final class NodeCandidate {
     final long diskAllocated;
     final boolean online;
     final String providerKind;
+    /** The id's first 16 characters packed big-endian (ids are ASCII): orders like the id up to that length. */
+    final long idHead;
+    final long idTail;
+    final boolean idLong;
 
     /**
      * @param node                the node
@@ -55,6 +59,27 @@ public final class NodeCandidate {
         this.diskAllocated = allocated.diskBytes();
         this.online = node.status() == NodeStatus.ONLINE;
         this.providerKind = node.providerKind();
+        String id = node.id();
+        this.idHead = pack(id, 0);
+        this.idTail = pack(id, 8);
+        this.idLong = id.length() > 16;
+    }
+
+    /** Eight characters from {@code from} as an unsigned big-endian number, 0-padded (shorter sorts first). */
+    private static long pack(String id, int from) {
+        long v = 0;
+        for (int i = from; i < from + 8; i++) {
+            v = (v << 8) | (i < id.length() ? id.charAt(i) & 0xFF : 0);
+        }
+        return v;
+    }
+
+    /** Whether this node's id sorts before {@code other}'s, mostly without touching either string. */
+    boolean idBefore(NodeCandidate other) {
+        int c = Long.compareUnsigned(idHead, other.idHead);
+        if (c == 0) c = Long.compareUnsigned(idTail, other.idTail);
+        if (c == 0 && (idLong || other.idLong)) c = node.id().compareTo(other.node.id());
+        return c < 0;
     }
 
     /** The node. */

@@ -142,7 +142,7 @@ public abstract class ScoringStrategy implements PlacementStrategy {
             }
             double best = scoreOfKey(max);
             double floor = max - tolerance;
-            String bestId = candidates.get(first).node().id();
+            NodeCandidate winner = candidates.get(first);
             // from the start: with a tolerance, a node before the first best key can have the same score
             for (int k = tolerance == 0 ? first + 1 : 0; k < size; k++) {
                 double key = scores[k];
@@ -153,11 +153,11 @@ public abstract class ScoringStrategy implements PlacementStrategy {
                 if ((antiAffinity && c.tenantInstanceCount() > 0) != maxShared) {
                     continue;
                 }
-                String id = c.node().id();
-                if (id.compareTo(bestId) < 0) {
-                    bestId = id;
+                if (c.idBefore(winner)) {
+                    winner = c;
                 }
             }
+            String bestId = winner.node().id();
             return PlacementDecision.placed(bestId);
         }
         // nothing fits: only now is it worth building one message per node

@@ -148,6 +148,30 @@ class ReferencePlacementTest {
         return scores.stream().filter(x -> x == best).count() > 1;
     }
 
+    /** Ties among ids longer than the packed 16-character head, or prefixes of each other, still go to the smallest. */
+    @Test
+    void tiesBetweenLongAndPrefixIdsGoToTheSmallestId() {
+        List<String> ids = new ArrayList<>(List.of("eu-west-rack-07-host-2", "eu-west-rack-07-host-10", "eu-west-rack-07",
+                "eu-west-rack-07-host-1", "eu-west-rack-07-hos", "eu-west-rack-07-host-1a", "eu-west-rack-06-zzz"));
+        Random rnd = new Random(3);
+        for (int round = 0; round < 50; round++) {
+            java.util.Collections.shuffle(ids, rnd);
+            List<NodeCandidate> fleet = ids.stream().map(id -> new NodeCandidate(Fleet.node(id, 4000, 8, 100), Capacity.ZERO, 0, 0)).toList();
+            for (PlacementStrategy s : PlacementStrategies.all()) {
+                assertThat(s.place(Fleet.req(100, 1, 1), fleet).nodeId()).as(s.name()).isEqualTo("eu-west-rack-06-zzz");
+            }
+            List<NodeCandidate> without = fleet.stream().filter(c -> !c.node().id().startsWith("eu-west-rack-06")).toList();
+            for (PlacementStrategy s : PlacementStrategies.all()) {
+                assertThat(s.place(Fleet.req(100, 1, 1), without).nodeId()).as(s.name()).isEqualTo("eu-west-rack-07");
+            }
+            // these differ only after the 16th character
+            List<NodeCandidate> hosts = fleet.stream().filter(c -> c.node().id().contains("host-")).toList();
+            for (PlacementStrategy s : PlacementStrategies.all()) {
+                assertThat(s.place(Fleet.req(100, 1, 1), hosts).nodeId()).as(s.name()).isEqualTo("eu-west-rack-07-host-1");
+            }
+        }
+    }
+
     @Test
     void acceptsAgreesWithRejection() {
         Random rnd = new Random(7);

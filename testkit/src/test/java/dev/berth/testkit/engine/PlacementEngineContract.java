@@ -405,6 +405,34 @@ abstract class PlacementEngineContract {
         assertThat(h.berth.nodes().find("node-a")).isEmpty();
     }
 
+    @Test
+    void aSingleMigrationIsCheckedAgainstItsTargetAndReservesItsRoom() {
+        var h = harness();
+        h.node("node-a", "t-a", 2, Map.of());
+        h.node("node-b", "t-b", 1, Map.of());
+        Tenant t = h.tenant();
+        Instance a = h.awaitState(provision(h, t, "small", Map.of()).id(), InstanceState.ACTIVE);
+        Instance b = h.awaitState(provision(h, t, "small", Map.of()).id(), InstanceState.ACTIVE);
+        assertThat(List.of(a.nodeId(), b.nodeId())).containsExactlyInAnyOrder("node-a", "node-b");
+        Instance onA = a.nodeId().equals("node-a") ? a : b;
+        Instance onB = onA == a ? b : a;
+        assertThatThrownBy(() -> h.berth.instances().migrate(onA.id(), "node-b"))
+                .isInstanceOf(dev.berth.core.error.InsufficientCapacityException.class).hasMessageContaining("cpu");
+        assertThatThrownBy(() -> h.berth.instances().migrate(onA.id(), "node-z"))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("targetNodeId"));
+        assertThatThrownBy(() -> h.berth.instances().migrate(onA.id(), "node-a"))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("targetNodeId"));
+        // b's instance moves to a: while it moves, a's last slot is reserved for it
+        h.provider.delay(InMemoryProvider.Verb.MIGRATE, Duration.ofMillis(800));
+        var op = h.berth.instances().migrate(onB.id(), "node-a");
+        var during = h.berth.capacity().check("small", t.id());
+        assertThat(during.placeableNow()).isFalse();
+        assertThat(during.rejections()).containsKeys("node-a", "node-b");
+        assertThat(h.awaitDone(op.id()).status()).isEqualTo(dev.berth.core.operation.OperationStatus.SUCCEEDED);
+        assertThat(h.berth.instances().get(onB.id()).nodeId()).isEqualTo("node-a");
+        assertThat(h.berth.capacity().check("small", t.id()).node()).isEqualTo("node-b");
+    }
+
     // ---- capacity check = placement ---------------------------------------------------------------------------
 
     @Test
