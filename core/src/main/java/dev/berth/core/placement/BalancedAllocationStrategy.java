@@ -27,23 +27,13 @@ public final class BalancedAllocationStrategy extends ScoringStrategy {
     @Override
     protected double score(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
                            int instanceCount) {
-        return scoreOfKey(rankKey(cpuAfter, memAfter, diskAfter, cpuAlloc, memAlloc, diskAlloc, instanceCount));
-    }
-
-    /**
-     * Minus the variance of the used fractions (0 with fewer than two resources): the score is
-     * {@code (1 - sqrt(variance)) × 100}, so ranking by this key skips the square root for every node but the best.
-     */
-    @Override
-    protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
-                             int instanceCount) {
         // the three resources unrolled (no arrays on the hot path), summed in the same order as a loop would
         boolean hasCpu = cpuAlloc > 0;
         boolean hasMem = memAlloc > 0;
         boolean hasDisk = diskAlloc > 0;
         int n = (hasCpu ? 1 : 0) + (hasMem ? 1 : 0) + (hasDisk ? 1 : 0);
         if (n < 2) {
-            return 0; // score 100
+            return 100;
         }
         double fCpu = hasCpu ? usedFraction(cpuAfter, cpuAlloc) : 0;
         double fMem = hasMem ? usedFraction(memAfter, memAlloc) : 0;
@@ -57,18 +47,39 @@ public final class BalancedAllocationStrategy extends ScoringStrategy {
         if (hasCpu) var += (fCpu - mean) * (fCpu - mean);
         if (hasMem) var += (fMem - mean) * (fMem - mean);
         if (hasDisk) var += (fDisk - mean) * (fDisk - mean);
-        return -(var / n);
-    }
-
-    @Override
-    protected double scoreOfKey(double key) {
-        return (1 - Math.sqrt(-key)) * 100;
+        return (1 - Math.sqrt(var / n)) * 100;
     }
 
     /**
-     * Variances lie in [0, 0.25]. Two that differ by more than 1e-9 have square roots at least 1e-9 apart, far more
-     * than the rounding of {@code 1 - sqrt} and {@code × 100} (about 1e-14), so their scores differ; only keys closer
-     * than that can round to the same score and need the exact comparison.
+     * Minus the variance of the used fractions, from multiplications by the reciprocals (no division, no square
+     * root); the score is {@code (1 - sqrt(variance)) × 100}, so a larger key never means a lower score.
+     */
+    @Override
+    protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                             double invCpu, double invMem, double invDisk, int instanceCount) {
+        boolean hasCpu = cpuAlloc > 0;
+        boolean hasMem = memAlloc > 0;
+        boolean hasDisk = diskAlloc > 0;
+        int n = (hasCpu ? 1 : 0) + (hasMem ? 1 : 0) + (hasDisk ? 1 : 0);
+        if (n < 2) {
+            return 0;
+        }
+        double fCpu = hasCpu ? Math.min(1.0, cpuAfter * invCpu) : 0;
+        double fMem = hasMem ? Math.min(1.0, memAfter * invMem) : 0;
+        double fDisk = hasDisk ? Math.min(1.0, diskAfter * invDisk) : 0;
+        double inv = n == 3 ? 1.0 / 3 : 0.5;
+        double mean = (fCpu + fMem + fDisk) * inv; // an absent resource adds 0
+        double var = 0;
+        if (hasCpu) var += (fCpu - mean) * (fCpu - mean);
+        if (hasMem) var += (fMem - mean) * (fMem - mean);
+        if (hasDisk) var += (fDisk - mean) * (fDisk - mean);
+        return -(var * inv);
+    }
+
+    /**
+     * Variances lie in [0, 0.25] and the key is within about 1e-15 of minus the exact one. A node whose key is more
+     * than 1e-9 below the best has a variance at least 1e-9 larger, hence a square root at least 1e-9 larger, which
+     * the rounding of {@code 1 - sqrt} and {@code × 100} (about 1e-14) cannot undo: its score is strictly lower.
      */
     @Override
     protected double keyTolerance() {

@@ -26,19 +26,13 @@ public final class LeastInstancesStrategy extends ScoringStrategy {
     @Override
     protected double score(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
                            int instanceCount) {
-        return scoreOfKey(rankKey(cpuAfter, memAfter, diskAfter, cpuAlloc, memAlloc, diskAlloc, instanceCount));
+        return 100.0 / (1 + Math.max(0, instanceCount));
     }
 
-    /** Minus the instance count: the same order as the score without a division per node. */
+    /** Minus the instance count: one-to-one with the score, without a division per node (tolerance 0). */
     @Override
     protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
-                             int instanceCount) {
+                             double invCpu, double invMem, double invDisk, int instanceCount) {
         return -Math.max(0, instanceCount);
-    }
-
-    /** Injective on instance counts, so equal keys are exactly equal scores (tolerance 0). */
-    @Override
-    protected double scoreOfKey(double key) {
-        return 100.0 / (1 - key);
     }
 }

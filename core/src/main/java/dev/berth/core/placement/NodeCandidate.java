@@ -30,6 +30,9 @@ public final class NodeCandidate {
     final long cpuAllocated;
     final long memoryAllocated;
     final long diskAllocated;
+    final double cpuInverse;
+    final double memoryInverse;
+    final double diskInverse;
     final boolean online;
     final String providerKind;
     /** The id's first 16 characters packed big-endian (ids are ASCII): orders like the id up to that length. */
@@ -57,6 +60,9 @@ public final class NodeCandidate {
         this.cpuAllocated = allocated.cpuMillis();
         this.memoryAllocated = allocated.memoryBytes();
         this.diskAllocated = allocated.diskBytes();
+        this.cpuInverse = cpuAllocatable > 0 ? 1.0 / cpuAllocatable : 0;
+        this.memoryInverse = memoryAllocatable > 0 ? 1.0 / memoryAllocatable : 0;
+        this.diskInverse = diskAllocatable > 0 ? 1.0 / diskAllocatable : 0;
         this.online = node.status() == NodeStatus.ONLINE;
         this.providerKind = node.providerKind();
         String id = node.id();

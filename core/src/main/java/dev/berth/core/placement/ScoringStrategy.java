@@ -20,10 +20,12 @@ import java.util.Map;
  * place is worse than co-locating two instances of one tenant.
  *
  * <p><b>Hot path.</b> {@link #place} is the decision the benchmark measures (thousands of nodes per decision), so it
- * works on primitives: the filters run allocation-free, each subclass scores through
- * {@link #score(long, long, long, long, long, long, int)} on plain numbers, node ids are only compared among the
- * nodes that share the best rank (a second pass over the scores kept in a per-thread array), and the per-node
- * rejection messages are only built when no node fits (a placed decision carries none). The result is the same as filtering
+ * works on primitives read from one object per node: the filters run allocation-free, a first pass ranks every
+ * node by a cheap key ({@link #rankKey}: multiplications by precomputed reciprocals instead of divisions, no square
+ * root), a second pass computes the exact {@link #score(long, long, long, long, long, long, int)} only for the nodes
+ * whose key is within {@link #keyTolerance()} of the best (the keys are kept in a per-thread array) and breaks ties
+ * by node id among those, and the per-node rejection messages are only built when no node fits (a placed decision
+ * carries none). The result is exactly that of computing every exact score. The result is the same as filtering
  * with {@link NodeFilters#rejection} and scoring with {@link #score(PlacementRequest, NodeCandidate)}.
  */
 public abstract class ScoringStrategy implements PlacementStrategy {
@@ -56,23 +58,19 @@ public abstract class ScoringStrategy implements PlacementStrategy {
                                     long cpuAlloc, long memAlloc, long diskAlloc, int instanceCount);
 
     /**
-     * What pass 1 of {@link #place} ranks by: a value that orders like the score (a higher key never has a lower
-     * score) but may be cheaper to compute. Default: the score itself. {@link #scoreOfKey} maps it back.
+     * What pass 1 of {@link #place} ranks by: a cheap stand-in for the score (no division, no square root), given
+     * the reciprocals of the allocatable amounts (0 where nothing is allocatable), within {@link #keyTolerance()}
+     * of an order-preserving transform of the exact score. Only nodes whose key is within the tolerance of the best
+     * one get their exact score computed. Default: the exact score.
      */
     protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
-                             int instanceCount) {
+                             double invCpu, double invMem, double invDisk, int instanceCount) {
         return score(cpuAfter, memAfter, diskAfter, cpuAlloc, memAlloc, diskAlloc, instanceCount);
     }
 
-    /** The score of a {@link #rankKey}; non-decreasing in the key. Default: identity. */
-    protected double scoreOfKey(double key) {
-        return key;
-    }
-
     /**
-     * How far below the best key another key can still give the same score (after rounding). 0 when key = score;
-     * a strategy whose key is a monotone transform of the score gives a bound on the rounding, so that ties of the
-     * score are still broken by node id exactly as if every score had been computed.
+     * A bound such that a node whose key is more than this below the best key has a strictly lower exact score.
+     * 0 when the key is the exact score (or a one-to-one transform of it).
      */
     protected double keyTolerance() {
         return 0;
@@ -121,7 +119,8 @@ public abstract class ScoringStrategy implements PlacementStrategy {
             if (dCpu > Math.max(0, aCpu - uCpu) || dMem > Math.max(0, aMem - uMem) || dDisk > Math.max(0, aDisk - uDisk)) {
                 continue;
             }
-            double s = rankKey(uCpu + dCpu, uMem + dMem, uDisk + dDisk, aCpu, aMem, aDisk, c.instanceCount());
+            double s = rankKey(uCpu + dCpu, uMem + dMem, uDisk + dDisk, aCpu, aMem, aDisk,
+                    c.cpuInverse, c.memoryInverse, c.diskInverse, c.instanceCount());
             scores[k] = s;
             boolean shared = antiAffinity && c.tenantInstanceCount() > 0;
             if (first < 0 || (shared != maxShared ? !shared : Double.compare(s, max) > 0)) {
@@ -134,31 +133,33 @@ public abstract class ScoringStrategy implements PlacementStrategy {
             }
         }
         if (first >= 0) {
-            // pass 2: the smallest node id among the nodes whose score equals the best one. Keys within the
-            // tolerance of the best key may map to the same score; further away they cannot (see rankKey).
             double tolerance = keyTolerance();
             if (tolerance == 0 && ties == 1) {
                 return PlacementDecision.placed(candidates.get(first).node().id());
             }
-            double best = scoreOfKey(max);
+            // pass 2, over the nodes whose key is within the tolerance of the best (in the best's anti-affinity
+            // group): their exact scores decide, ties broken by the smallest node id. From the start of the list:
+            // with a tolerance, a node before the first best key can be the best.
             double floor = max - tolerance;
-            NodeCandidate winner = candidates.get(first);
-            // from the start: with a tolerance, a node before the first best key can have the same score
-            for (int k = tolerance == 0 ? first + 1 : 0; k < size; k++) {
-                double key = scores[k];
-                if (k == first || key < floor || Double.compare(scoreOfKey(key), best) != 0) {
+            NodeCandidate winner = null;
+            double best = 0;
+            for (int k = tolerance == 0 ? first : 0; k < size; k++) {
+                if (scores[k] < floor) {
                     continue;
                 }
                 NodeCandidate c = candidates.get(k);
                 if ((antiAffinity && c.tenantInstanceCount() > 0) != maxShared) {
                     continue;
                 }
-                if (c.idBefore(winner)) {
+                double s = score(c.cpuAllocated + dCpu, c.memoryAllocated + dMem, c.diskAllocated + dDisk,
+                        c.cpuAllocatable, c.memoryAllocatable, c.diskAllocatable, c.instanceCount());
+                int cmp = winner == null ? 1 : Double.compare(s, best);
+                if (cmp > 0 || (cmp == 0 && c.idBefore(winner))) {
                     winner = c;
+                    best = s;
                 }
             }
-            String bestId = winner.node().id();
-            return PlacementDecision.placed(bestId);
+            return PlacementDecision.placed(winner.node().id());
         }
         // nothing fits: only now is it worth building one message per node
         Map<String, String> rejections = new LinkedHashMap<>();
