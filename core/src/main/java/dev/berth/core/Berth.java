@@ -105,7 +105,10 @@ public final class Berth implements AutoCloseable {
         return lifecycle.reconciler();
     }
 
-    /** Capacity checks: can a plan be placed now, where, and how many more fit. */
+    /**
+     * Capacity checks (can a plan be placed now, where, how many more fit), migration plans of a node and its
+     * evacuation.
+     */
     public dev.berth.core.lifecycle.CapacityService capacity() {
         return lifecycle.capacity();
     }
@@ -154,7 +157,10 @@ public final class Berth implements AutoCloseable {
         public Builder encryptionKeyset(String json) { this.keysetJson = json; return this; }
         public Builder provider(RuntimeProvider provider) { this.providers.add(provider); return this; }
         public Builder catalog(Catalog catalog) { this.catalog = catalog; return this; }
+        /** The global placement strategy (plans may name another); default "least-instances". */
         public Builder placement(PlacementStrategy strategy) { this.placement = strategy; return this; }
+        /** The global placement strategy by name ("least-instances", "spread", "bin-pack", "balanced"). */
+        public Builder placement(String strategyName) { this.placement = dev.berth.core.placement.PlacementStrategies.byName(strategyName); return this; }
         public Builder dns(DnsProvider dns) { this.dns = dns; return this; }
         public Builder notifier(Notifier notifier) { this.notifier = notifier; return this; }
         public Builder backupStore(BackupStore store) { this.backupStore = store; return this; }

@@ -41,8 +41,14 @@ public final class BerthModule extends AbstractModule {
 
     @Provides
     @Singleton
-    InstanceSecrets secrets(Database db) {
-        return new InstanceSecrets(db, SecretCipher.fromKeysetJson(config.keysetJson()), new SecretGenerator());
+    SecretCipher cipher() {
+        return SecretCipher.fromKeysetJson(config.keysetJson());
+    }
+
+    @Provides
+    @Singleton
+    InstanceSecrets secrets(Database db, SecretCipher cipher) {
+        return new InstanceSecrets(db, cipher, new SecretGenerator());
     }
 
     @Provides
@@ -69,10 +75,10 @@ public final class BerthModule extends AbstractModule {
 
     @Provides
     @Singleton
-    NodeService nodes(Database db, NodeServiceHolder holder) {
+    NodeService nodes(Database db, NodeServiceHolder holder, SecretCipher cipher) {
         return new NodeService(db, nodeId -> {
             if (holder.lifecycle != null) holder.lifecycle.jobs().placeQueued();
-        });
+        }, cipher);
     }
 
     @Provides
@@ -84,7 +90,10 @@ public final class BerthModule extends AbstractModule {
     @Provides
     @Singleton
     PlanService plans(Database db) {
-        return new PlanService(db);
+        // a plan may name a built-in strategy or the configured one
+        var names = new java.util.ArrayList<>(dev.berth.core.placement.PlacementStrategies.names());
+        names.add(config.placement().name());
+        return new PlanService(db, names);
     }
 
     @Provides

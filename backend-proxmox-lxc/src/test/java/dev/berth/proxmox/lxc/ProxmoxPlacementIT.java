@@ -11,6 +11,7 @@ import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.operation.OperationType;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Isolation;
 import dev.berth.core.plan.Plan;
@@ -120,14 +121,18 @@ class ProxmoxPlacementIT {
                 .doesNotContain("node-pve3").containsOnly("node-pve1", "node-pve2");
         assertThat(cluster.sim().containers()).filteredOn(c -> c.node().equals("pve3")).as("containers on pve3").hasSize(1);
 
-        berth.nodes().setStatus("node-pve2", NodeStatus.DRAINING);
-        List<Operation> migrations = berth.instances().drain("node-pve2");
-        assertThat(migrations).hasSize(3);
-        for (Operation op : migrations) {
+        var evacuation = berth.capacity().evacuate("node-pve2");
+        assertThat(evacuation.moves()).hasSize(3);
+        assertThat(evacuation.moves()).extracting(m -> m.targetNodeId()).as("never onto the offline node")
+                .containsOnly("node-pve1");
+        for (var move : evacuation.moves()) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> berth.operations().get(op.id()).status() != OperationStatus.IN_PROGRESS);
-            assertThat(berth.operations().get(op.id()).status()).as("migration %s: %s", op.id(),
-                    berth.operations().get(op.id()).lastError()).isEqualTo(OperationStatus.SUCCEEDED);
+                    .until(() -> berth.operations().forInstance(move.instanceId()).stream()
+                            .noneMatch(op -> op.status() == OperationStatus.IN_PROGRESS));
+            assertThat(berth.operations().forInstance(move.instanceId()))
+                    .filteredOn(op -> op.type() == OperationType.MIGRATE)
+                    .extracting(Operation::status).as("migration of %s", move.instanceId())
+                    .containsExactly(OperationStatus.SUCCEEDED);
         }
 
         List<Instance> all = new ArrayList<>(first);

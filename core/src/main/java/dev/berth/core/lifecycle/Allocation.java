@@ -2,18 +2,32 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
+import dev.berth.core.node.NodeService;
 import dev.berth.core.placement.NodeCandidate;
+import dev.berth.core.placement.NodeLoad;
 import dev.berth.core.plan.Isolation;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.store.InstanceEntity;
+import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.PlanEntity;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** Capacity accounting: what the instances placed on a node take, from their plans. */
+/**
+ * Capacity accounting: what the instances placed on a node take, from their plans. An instance counts on the node
+ * it runs on and, while it migrates, also on its destination (the reservation that keeps the move's room).
+ * Failed and terminated instances hold nothing.
+ */
 final class Allocation {
+
+    private static final String LIVE = "i.state not in ('TERMINATED', 'FAILED')";
 
     private Allocation() {
     }
@@ -29,20 +43,64 @@ final class Allocation {
                 : new Capacity(r.cpuRequestMillis(), r.memoryRequestBytes(), r.diskBytes());
     }
 
-    /** The node with the sum of its live instances' demands. Failed and terminated instances hold nothing. */
+    /**
+     * Every node whose provider kind is configured, in id order, with its load, in two queries. With
+     * {@code lock}, the node rows are locked (SELECT … FOR UPDATE, in id order so that concurrent placements
+     * cannot deadlock) until the transaction ends: two placements racing for the last slot serialise here, and
+     * the second one sees the first one's instance.
+     */
+    static List<NodeLoad> fleet(EntityManager em, Set<String> providerKinds, boolean lock) {
+        var query = em.createQuery("select n from NodeEntity n order by n.id", NodeEntity.class);
+        if (lock) query.setLockMode(LockModeType.PESSIMISTIC_WRITE);
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        for (NodeEntity n : query.getResultList()) {
+            if (providerKinds.contains(n.providerKind)) nodes.put(n.id, NodeService.toNode(n));
+        }
+        Map<String, long[]> used = new HashMap<>();        // node → cpu, memory, disk, instances
+        Map<String, Map<String, Integer>> tenants = new HashMap<>();
+        Map<String, Capacity> demandByPlan = new HashMap<>(); // many instances share few plans
+        List<Object[]> rows = em.createQuery("select i.nodeId, i.targetNodeId, i.planId, i.tenantId from InstanceEntity i"
+                + " where (i.nodeId is not null or i.targetNodeId is not null) and " + LIVE, Object[].class).getResultList();
+        for (Object[] row : rows) {
+            Capacity d = demandByPlan.computeIfAbsent((String) row[2], id -> demand(PlanService.toPlan(em.find(PlanEntity.class, id))));
+            for (int k = 0; k < 2; k++) {
+                String nodeId = (String) row[k];
+                if (nodeId == null || (k == 1 && nodeId.equals(row[0]))) continue;
+                long[] u = used.computeIfAbsent(nodeId, x -> new long[4]);
+                u[0] += d.cpuMillis();
+                u[1] += d.memoryBytes();
+                u[2] += d.diskBytes();
+                u[3]++;
+                tenants.computeIfAbsent(nodeId, x -> new HashMap<>()).merge((String) row[3], 1, Integer::sum);
+            }
+        }
+        List<NodeLoad> fleet = new ArrayList<>(nodes.size());
+        for (Node node : nodes.values()) {
+            long[] u = used.getOrDefault(node.id(), new long[4]);
+            fleet.add(new NodeLoad(node, new Capacity(u[0], u[1], u[2]), (int) u[3], tenants.getOrDefault(node.id(), Map.of())));
+        }
+        return fleet;
+    }
+
+    /** The fleet as one tenant's placement sees it. */
+    static List<NodeCandidate> candidates(List<NodeLoad> fleet, String tenantId) {
+        List<NodeCandidate> out = new ArrayList<>(fleet.size());
+        for (NodeLoad n : fleet) out.add(n.candidate(tenantId));
+        return out;
+    }
+
+    /** One node with its load, for checks on a single node (a plan change). */
     static NodeCandidate candidate(EntityManager em, Node node, String tenantId) {
-        List<InstanceEntity> placed = em.createQuery(
-                        "select i from InstanceEntity i where i.nodeId = :n and i.state not in ('TERMINATED', 'FAILED')", InstanceEntity.class)
+        List<Object[]> rows = em.createQuery("select i.planId, i.tenantId from InstanceEntity i"
+                + " where (i.nodeId = :n or i.targetNodeId = :n) and " + LIVE, Object[].class)
                 .setParameter("n", node.id()).getResultList();
         Capacity used = Capacity.ZERO;
         int tenantCount = 0;
-        // many instances share few plans: map each plan once rather than once per instance
-        java.util.Map<String, Capacity> demandByPlan = new java.util.HashMap<>();
-        for (InstanceEntity i : placed) {
-            used = used.plus(demandByPlan.computeIfAbsent(i.planId,
-                    id -> demand(PlanService.toPlan(em.find(PlanEntity.class, id)))));
-            if (i.tenantId.equals(tenantId)) tenantCount++;
+        Map<String, Capacity> demandByPlan = new HashMap<>();
+        for (Object[] row : rows) {
+            used = used.plus(demandByPlan.computeIfAbsent((String) row[0], id -> demand(PlanService.toPlan(em.find(PlanEntity.class, id)))));
+            if (row[1].equals(tenantId)) tenantCount++;
         }
-        return new NodeCandidate(node, used, placed.size(), tenantCount);
+        return new NodeCandidate(node, used, rows.size(), tenantCount);
     }
 }

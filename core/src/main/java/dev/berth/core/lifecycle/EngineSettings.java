@@ -1,6 +1,7 @@
 package dev.berth.core.lifecycle;
 
 import dev.berth.core.error.InvalidSpecException;
+import dev.berth.core.node.NodeHealthSettings;
 
 import java.time.Duration;
 import java.util.Set;
@@ -23,11 +24,23 @@ import java.util.Set;
  * @param recurringJobs           run sweeper, lifecycle and backup jobs on a schedule (off in tests that
  *                                drive them with a fake clock)
  * @param jobInterval             how often the recurring jobs run
+ * @param nodeHealth              how the node health and usage job judges nodes
  */
 public record EngineSettings(String schedulerName, int workerThreads, Duration pollInterval, Duration heartbeatInterval,
                              int missedHeartbeats, Duration retryBase, Duration retryMax, int maxAttempts,
                              Duration readinessTimeout, String baseDomain, String defaultTimezone,
-                             Set<String> licenceAcknowledgements, boolean recurringJobs, Duration jobInterval) {
+                             Set<String> licenceAcknowledgements, boolean recurringJobs, Duration jobInterval,
+                             NodeHealthSettings nodeHealth) {
+
+    /** Settings with the default node health rules ({@link NodeHealthSettings#defaults()}). */
+    public EngineSettings(String schedulerName, int workerThreads, Duration pollInterval, Duration heartbeatInterval,
+                          int missedHeartbeats, Duration retryBase, Duration retryMax, int maxAttempts,
+                          Duration readinessTimeout, String baseDomain, String defaultTimezone,
+                          Set<String> licenceAcknowledgements, boolean recurringJobs, Duration jobInterval) {
+        this(schedulerName, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase, retryMax,
+                maxAttempts, readinessTimeout, baseDomain, defaultTimezone, licenceAcknowledgements, recurringJobs,
+                jobInterval, NodeHealthSettings.defaults());
+    }
 
     public EngineSettings {
         if (schedulerName == null || schedulerName.isBlank() || schedulerName.length() > 50) {
@@ -40,6 +53,13 @@ public record EngineSettings(String schedulerName, int workerThreads, Duration p
             throw new InvalidSpecException("baseDomain", "must be a lower-case DNS name");
         }
         licenceAcknowledgements = licenceAcknowledgements == null ? Set.of() : Set.copyOf(licenceAcknowledgements);
+        nodeHealth = nodeHealth == null ? NodeHealthSettings.defaults() : nodeHealth;
+    }
+
+    public EngineSettings withNodeHealth(NodeHealthSettings health) {
+        return new EngineSettings(schedulerName, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
+                retryMax, maxAttempts, readinessTimeout, baseDomain, defaultTimezone, licenceAcknowledgements,
+                recurringJobs, jobInterval, health);
     }
 
     /** Production defaults: 4 workers, 5 s polling, 30 s heartbeats, retries from 5 s up to 10 min, 8 attempts. */
@@ -63,19 +83,19 @@ public record EngineSettings(String schedulerName, int workerThreads, Duration p
     public EngineSettings withSchedulerName(String name) {
         return new EngineSettings(name, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
                 retryMax, maxAttempts, readinessTimeout, baseDomain, defaultTimezone, licenceAcknowledgements,
-                recurringJobs, jobInterval);
+                recurringJobs, jobInterval, nodeHealth);
     }
 
     public EngineSettings withBaseDomain(String domain) {
         return new EngineSettings(schedulerName, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
                 retryMax, maxAttempts, readinessTimeout, domain, defaultTimezone, licenceAcknowledgements,
-                recurringJobs, jobInterval);
+                recurringJobs, jobInterval, nodeHealth);
     }
 
     public EngineSettings withLicenceAcknowledgements(Set<String> appIds) {
         return new EngineSettings(schedulerName, workerThreads, pollInterval, heartbeatInterval, missedHeartbeats, retryBase,
                 retryMax, maxAttempts, readinessTimeout, baseDomain, defaultTimezone, appIds,
-                recurringJobs, jobInterval);
+                recurringJobs, jobInterval, nodeHealth);
     }
 
     /** Delay before attempt {@code attempt + 1}: base × 2^(attempt-1), capped. */

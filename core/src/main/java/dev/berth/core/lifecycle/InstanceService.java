@@ -47,10 +47,12 @@ public final class InstanceService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Engine engine;
+    private final Placement placement;
     private final Consumer<String> submit;
 
-    InstanceService(Engine engine, Consumer<String> submit) {
+    InstanceService(Engine engine, Placement placement, Consumer<String> submit) {
         this.engine = engine;
+        this.placement = placement;
         this.submit = submit;
     }
 
@@ -95,6 +97,7 @@ public final class InstanceService {
                 i.entitlement = Entitlement.ACTIVE.name();
                 i.entitlementAt = now;
                 i.idempotencyKey = cmd.idempotencyKey();
+                i.requiredLabels = new TreeMap<>(cmd.requiredLabels());
                 i.createdAt = now;
                 i.updatedAt = now;
                 em.persist(i);
@@ -151,42 +154,57 @@ public final class InstanceService {
     }
 
     /**
-     * Moves the instance to another node of the same provider, keeping its data and state. Legal from ACTIVE and
-     * SUSPENDED.
+     * Moves the instance to another node of the same provider (the provider's migrate capability), keeping its
+     * data. The destination's room is reserved now, under the same node locks as a placement, so the move cannot
+     * be overtaken by other placements. Legal from ACTIVE and SUSPENDED. To empty a whole node, use
+     * {@link CapacityService#evacuate(String)}, which plans all moves together.
      *
-     * @param targetNodeId the node to move to, or null to let the placement strategy choose among the others
+     * @param targetNodeId the destination, or null to let the plan's placement strategy choose among the other
+     *                     nodes of the instance's provider
+     * @throws InvalidSpecException         naming {@code targetNodeId} when the node is unknown, is the current one,
+     *                                      or runs another provider
+     * @throws dev.berth.core.error.InsufficientCapacityException when the target (or, without one, every other
+     *                                      node) cannot take it, with the reasons
      */
     public Operation migrate(String instanceId, String targetNodeId) {
-        Map<String, String> params = targetNodeId == null ? Map.of() : Map.of("targetNodeId", targetNodeId);
-        return command(instanceId, em -> accept(em, instanceId, OperationType.MIGRATE, params,
-                InstanceState.ACTIVE, InstanceState.SUSPENDED));
-    }
-
-    /**
-     * Empties a node that no longer takes placements (set it DRAINING, CORDONED or MAINTENANCE first): every
-     * ACTIVE or SUSPENDED instance on it without an operation in flight is migrated to a node the placement
-     * strategy chooses. Returns the migrations started; call again for instances that were busy.
-     *
-     * @throws ConflictException if the node is still ONLINE
-     */
-    public List<Operation> drain(String nodeId) {
-        List<String> ids = engine.db.read(em -> {
-            NodeEntity n = em.find(NodeEntity.class, nodeId);
-            if (n == null) throw new NotFoundException("node", nodeId);
-            if (NodeStatus.ONLINE.name().equals(n.status)) {
-                throw new ConflictException("node " + nodeId + " is ONLINE; set it DRAINING before draining it");
+        return command(instanceId, em -> {
+            InstanceEntity i = load(em, instanceId);
+            var fleet = Allocation.fleet(em, engine.providers.keySet(), true);
+            var source = i.nodeId == null ? null : em.find(dev.berth.core.store.NodeEntity.class, i.nodeId);
+            var plan = dev.berth.core.plan.PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+            var request = placement.request(i, plan);
+            String destination = targetNodeId;
+            if (destination == null) {
+                var others = fleet.stream()
+                        .filter(n -> !n.node().id().equals(i.nodeId))
+                        .filter(n -> source == null || n.node().providerKind().equals(source.providerKind))
+                        .map(n -> n.candidate(i.tenantId))
+                        .toList();
+                var decision = placement.strategyFor(plan).place(request, others);
+                destination = decision.node().orElseThrow(() ->
+                        new dev.berth.core.error.InsufficientCapacityException("no other node can take instance "
+                                + instanceId + ": " + dev.berth.core.placement.MigrationPlanner.reasons(decision)));
             }
-            return em.createQuery("select i.id from InstanceEntity i where i.nodeId = :n and i.activeOperation is null "
-                            + "and i.state in :states order by i.id", String.class)
-                    .setParameter("n", nodeId)
-                    .setParameter("states", List.of(InstanceState.ACTIVE.name(), InstanceState.SUSPENDED.name()))
-                    .getResultList();
+            String chosen = destination;
+            var target = fleet.stream().filter(n -> n.node().id().equals(chosen)).findFirst()
+                    .orElseThrow(() -> new InvalidSpecException("targetNodeId", "unknown node '" + chosen + "'"));
+            if (chosen.equals(i.nodeId)) {
+                throw new InvalidSpecException("targetNodeId", "instance " + instanceId + " already runs on " + chosen);
+            }
+            if (source != null && !source.providerKind.equals(target.node().providerKind())) {
+                throw new InvalidSpecException("targetNodeId", "node " + chosen + " runs " + target.node().providerKind()
+                        + ", the instance runs on " + source.providerKind);
+            }
+            var why = dev.berth.core.placement.NodeFilters.rejection(request, target.candidate(i.tenantId));
+            if (why.isPresent()) {
+                throw new dev.berth.core.error.InsufficientCapacityException("node " + chosen + " cannot take instance "
+                        + instanceId + ": " + why.get());
+            }
+            OperationEntity op = accept(em, instanceId, OperationType.MIGRATE, Map.of("targetNode", chosen),
+                    InstanceState.ACTIVE, InstanceState.SUSPENDED);
+            i.targetNodeId = chosen;
+            return op;
         });
-        List<Operation> started = new ArrayList<>();
-        for (String id : ids) {
-            started.add(migrate(id, null));
-        }
-        return started;
     }
 
     /** Takes a backup now. */

@@ -49,13 +49,14 @@ public final class Lifecycle implements AutoCloseable {
         // and "capacity was freed" which resubmits queued instances
         OperationQueue[] q = new OperationQueue[1];
         java.util.function.Consumer<String> submit = id -> q[0].submit(id);
-        this.instances = new InstanceService(engine, submit);
+        Placement placer = new Placement(engine);
+        this.instances = new InstanceService(engine, placer, submit);
         this.operations = new OperationService(engine);
         this.billing = new BillingService(engine, instances, submit);
-        this.jobs = new LifecycleJobs(engine, instances, billing, submit);
+        this.jobs = new LifecycleJobs(engine, placer, instances, billing, submit);
         this.reconciler = new Reconciler(engine);
-        this.capacity = new CapacityService(engine);
-        OperationRunner runner = new OperationRunner(engine, jobs::placeQueued, submit);
+        this.capacity = new CapacityService(engine, placer, instances, submit);
+        OperationRunner runner = new OperationRunner(engine, placer, jobs::placeQueued, submit);
         List<com.github.kagkarlsson.scheduler.task.helper.RecurringTask<Void>> recurring = new ArrayList<>();
         if (settings.recurringJobs()) {
             recurring.add(OperationQueue.recurring("berth-sweep-operations", settings.jobInterval(), jobs::sweepOperations));
@@ -64,6 +65,7 @@ public final class Lifecycle implements AutoCloseable {
             recurring.add(OperationQueue.recurring("berth-backups", settings.jobInterval(), jobs::runDueBackups));
             recurring.add(OperationQueue.recurring("berth-termination-warnings", settings.jobInterval(), jobs::sendTerminationWarnings));
             recurring.add(OperationQueue.recurring("berth-health", settings.jobInterval().multipliedBy(5), jobs::checkHealth));
+            recurring.add(OperationQueue.recurring("berth-node-health", settings.jobInterval(), jobs::checkNodes));
             recurring.add(OperationQueue.recurring("berth-reconcile", settings.jobInterval().multipliedBy(5), reconciler::reconcile));
         }
         this.queue = new OperationQueue(engine, runner::run, recurring);

@@ -11,9 +11,14 @@ import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
+import dev.berth.core.node.NodeHealthSettings;
+import dev.berth.core.node.NodeStatus;
+import dev.berth.core.provider.NodeCapacity;
+import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.provider.RuntimeState;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
+import dev.berth.core.store.NodeUsageEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
 import org.slf4j.Logger;
@@ -23,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,14 +42,16 @@ public final class LifecycleJobs {
     private static final Logger log = LoggerFactory.getLogger(LifecycleJobs.class);
 
     private final Engine engine;
+    private final Placement placement;
     private final InstanceService instances;
     private final BillingService billing;
     private final Consumer<String> submit;
     private final Notifications notifications;
 
-    LifecycleJobs(Engine engine, InstanceService instances, BillingService billing, Consumer<String> submit) {
+    LifecycleJobs(Engine engine, Placement placement, InstanceService instances, BillingService billing, Consumer<String> submit) {
         this.notifications = new Notifications(engine);
         this.engine = engine;
+        this.placement = placement;
         this.instances = instances;
         this.billing = billing;
         this.submit = submit;
@@ -227,13 +235,160 @@ public final class LifecycleJobs {
         return unhealthy;
     }
 
-    /** Resubmits queued instances, oldest first, so they are placed when capacity has appeared. */
+    /**
+     * Places queued instances, oldest first, when capacity has appeared (a node added or back online, an instance
+     * terminated or moved away): each gets its placement decision in turn, under the node locks, so an older
+     * instance always chooses before a younger one; one that still fits nowhere stays queued without holding up
+     * younger, smaller ones. Placed instances continue their provision on the workers.
+     *
+     * @return how many queued instances were placed
+     */
     public int placeQueued() {
-        List<String> ops = engine.db.read(em -> em.createQuery(
-                "select i.activeOperation from InstanceEntity i where i.state = 'QUEUED' and i.activeOperation is not null order by i.createdAt, i.id",
+        List<String> queued = engine.db.read(em -> em.createQuery(
+                "select i.id from InstanceEntity i where i.state = 'QUEUED' and i.activeOperation is not null order by i.createdAt, i.id",
                 String.class).getResultList());
-        ops.forEach(submit);
-        return ops.size();
+        int placed = 0;
+        for (String id : queued) {
+            try {
+                List<Runnable> afterCommit = new ArrayList<>();
+                String op = engine.db.inTransaction(em -> {
+                    InstanceEntity i = em.find(InstanceEntity.class, id);
+                    if (!InstanceState.QUEUED.name().equals(i.state) || i.activeOperation == null) return null;
+                    OperationEntity o = em.find(OperationEntity.class, i.activeOperation);
+                    return placement.place(em, i, o, afterCommit).nodeId() != null ? o.id : null;
+                });
+                afterCommit.forEach(Runnable::run);
+                if (op != null) {
+                    submit.accept(op);
+                    placed++;
+                }
+            } catch (RuntimeException e) {
+                // a concurrent change to the instance (cancelled, placed by a worker): the next run looks again
+                log.info("placing queued instance {} deferred: {}", id, e.getMessage());
+            }
+        }
+        return placed;
+    }
+
+    /**
+     * The node health and usage job. Asks each provider for its targets ({@link RuntimeProvider#nodes()}) and, per
+     * registered node: records a usage sample (kept for {@link NodeHealthSettings#usageRetention()}); counts
+     * consecutive failed checks (provider unreachable, target missing or reported unhealthy) and sets an ONLINE node
+     * OFFLINE after {@link NodeHealthSettings#failuresBeforeOffline()} of them ({@link BerthEvent.Type#NODE_OFFLINE});
+     * brings a node it set OFFLINE back ONLINE when it passes again ({@link BerthEvent.Type#NODE_ONLINE}, and the
+     * queue is drained); raises {@link BerthEvent.Type#NODE_USAGE_HIGH} when a resource crosses its threshold.
+     * Nodes in MAINTENANCE are sampled but never alarmed or changed.
+     *
+     * @return ids of the nodes whose check failed this time
+     */
+    public List<String> checkNodes() {
+        NodeHealthSettings rules = engine.settings.nodeHealth();
+        Instant now = engine.clock.instant();
+        Map<String, Map<String, NodeCapacity>> byKind = new HashMap<>();
+        Map<String, String> kindErrors = new HashMap<>();
+        for (Map.Entry<String, RuntimeProvider> p : engine.providers.entrySet()) {
+            try {
+                Map<String, NodeCapacity> targets = new HashMap<>();
+                for (NodeCapacity nc : p.getValue().nodes()) targets.put(nc.target(), nc);
+                byKind.put(p.getKey(), targets);
+            } catch (RuntimeException e) {
+                kindErrors.put(p.getKey(), "provider " + p.getKey() + " unreachable: " + e.getMessage());
+            }
+        }
+        List<String> failed = new ArrayList<>();
+        List<BerthEvent> events = new ArrayList<>();
+        boolean backOnline = false;
+        List<String> nodeIds = engine.db.read(em -> em.createQuery("select n.id from NodeEntity n order by n.id", String.class).getResultList());
+        for (String nodeId : nodeIds) {
+            try {
+                backOnline |= engine.db.inTransaction(em -> {
+                    NodeEntity n = em.find(NodeEntity.class, nodeId);
+                    if (n == null || !engine.providers.containsKey(n.providerKind)) return false;
+                    NodeCapacity nc = byKind.getOrDefault(n.providerKind, Map.of()).get(n.target);
+                    String problem = kindErrors.get(n.providerKind);
+                    if (problem == null && nc == null) problem = "target " + n.target + " not reported by provider " + n.providerKind;
+                    if (problem == null && !nc.healthy()) problem = "provider reports target " + n.target + " unhealthy";
+                    boolean maintenance = NodeStatus.MAINTENANCE.name().equals(n.status);
+                    NodeUsageEntity sample = new NodeUsageEntity();
+                    sample.nodeId = n.id;
+                    sample.observedAt = now;
+                    sample.healthy = problem == null;
+                    if (problem == null) {
+                        sample.cpuUsedMillis = nc.usedCpuMillis();
+                        sample.memoryUsedBytes = nc.usedMemoryBytes();
+                        sample.diskUsedBytes = nc.usedDiskBytes();
+                    }
+                    sample.instanceCount = nc != null && nc.instanceCount() >= 0 ? nc.instanceCount() : liveInstances(em, n.id);
+                    NodeUsageEntity previous = em.createQuery("select u from NodeUsageEntity u where u.nodeId = :n"
+                                    + " order by u.observedAt desc", NodeUsageEntity.class)
+                            .setParameter("n", n.id).setMaxResults(1).getResultStream().findFirst().orElse(null);
+                    if (em.find(NodeUsageEntity.class, new NodeUsageEntity.Key(n.id, now)) == null) em.persist(sample);
+                    if (problem != null) {
+                        failed.add(n.id);
+                        n.healthFailures++;
+                        if (!maintenance && n.healthFailures == rules.failuresBeforeOffline()) {
+                            if (NodeStatus.ONLINE.name().equals(n.status)) {
+                                n.status = NodeStatus.OFFLINE.name();
+                                n.statusReason = Engine.truncate("health: " + problem);
+                            }
+                            events.add(nodeEvent(BerthEvent.Type.NODE_OFFLINE, now, n.id, "failed " + n.healthFailures
+                                    + " consecutive health checks, now " + n.status + ": " + problem));
+                        }
+                        return false;
+                    }
+                    n.healthFailures = 0;
+                    boolean recovered = NodeStatus.OFFLINE.name().equals(n.status) && n.statusReason != null
+                            && n.statusReason.startsWith("health: ");
+                    if (recovered) {
+                        n.status = NodeStatus.ONLINE.name();
+                        n.statusReason = "health checks pass again";
+                        events.add(nodeEvent(BerthEvent.Type.NODE_ONLINE, now, n.id, "passes its health checks again"));
+                    }
+                    if (!maintenance) {
+                        thresholds(n, nc, previous, rules, now, events);
+                    }
+                    return recovered;
+                });
+            } catch (RuntimeException e) {
+                log.warn("health check of node {} failed: {}", nodeId, e.getMessage());
+            }
+        }
+        engine.db.run(em -> em.createQuery("delete from NodeUsageEntity u where u.observedAt < :t")
+                .setParameter("t", now.minus(rules.usageRetention())).executeUpdate());
+        events.forEach(engine.events::publish);
+        if (backOnline) placeQueued();
+        return failed;
+    }
+
+    /** Raises a usage event for each resource that crossed its threshold since the previous sample. */
+    private static void thresholds(NodeEntity n, NodeCapacity nc, NodeUsageEntity previous, NodeHealthSettings rules,
+                                   Instant now, List<BerthEvent> events) {
+        String[] names = {"cpu", "memory", "disk"};
+        long[] used = {nc.usedCpuMillis(), nc.usedMemoryBytes(), nc.usedDiskBytes()};
+        long[] before = previous == null || !previous.healthy ? new long[3]
+                : new long[] {previous.cpuUsedMillis, previous.memoryUsedBytes, previous.diskUsedBytes};
+        // thresholds are fractions of the physical size the runtime reports, falling back to the registered one
+        long[] total = {nc.cpuMillis() > 0 ? nc.cpuMillis() : n.cpuMillis, nc.memoryBytes() > 0 ? nc.memoryBytes() : n.memoryBytes,
+                nc.diskBytes() > 0 ? nc.diskBytes() : n.diskBytes};
+        double[] limit = {rules.cpuThreshold(), rules.memoryThreshold(), rules.diskThreshold()};
+        for (int k = 0; k < 3; k++) {
+            if (total[k] <= 0) continue;
+            double fraction = (double) used[k] / total[k];
+            boolean wasBelow = (double) before[k] / total[k] < limit[k];
+            if (fraction >= limit[k] && wasBelow) {
+                events.add(nodeEvent(BerthEvent.Type.NODE_USAGE_HIGH, now, n.id, String.format(java.util.Locale.ROOT,
+                        "%s at %.0f%% (threshold %.0f%%)", names[k], fraction * 100, limit[k] * 100)));
+            }
+        }
+    }
+
+    private static BerthEvent nodeEvent(BerthEvent.Type type, Instant at, String nodeId, String detail) {
+        return new BerthEvent(type, null, null, at, "node " + nodeId + " " + detail);
+    }
+
+    private static int liveInstances(jakarta.persistence.EntityManager em, String nodeId) {
+        return em.createQuery("select count(i) from InstanceEntity i where i.nodeId = :n and i.state not in ('TERMINATED', 'FAILED')", Long.class)
+                .setParameter("n", nodeId).getSingleResult().intValue();
     }
 
     /**

@@ -14,9 +14,6 @@ import dev.berth.core.node.NodeService;
 import dev.berth.core.notify.Notification;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
-import dev.berth.core.placement.NodeCandidate;
-import dev.berth.core.placement.PlacementDecision;
-import dev.berth.core.placement.PlacementRequest;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.provider.BackupSupport;
@@ -64,12 +61,14 @@ final class OperationRunner {
     }
 
     private final Engine engine;
+    private final Placement placement;
     private final Runnable capacityFreed;
     private final Consumer<String> submit;
     private final Notifications notifications;
 
-    OperationRunner(Engine engine, Runnable capacityFreed, Consumer<String> submit) {
+    OperationRunner(Engine engine, Placement placement, Runnable capacityFreed, Consumer<String> submit) {
         this.engine = engine;
+        this.placement = placement;
         this.capacityFreed = capacityFreed;
         this.submit = submit;
         this.notifications = new Notifications(engine);
@@ -200,6 +199,32 @@ final class OperationRunner {
         step(c, "FINALIZE", () -> finish(c, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
     }
 
+    /**
+     * Moves the instance to the node in the "targetNode" parameter with the provider's migrate capability. The
+     * destination's room was reserved when the command was accepted (the instance's target node counts on that
+     * node's allocation), so nothing else can take it while the data moves.
+     */
+    private void migrate(Context c) {
+        step(c, "RUNTIME", () -> {
+            var i = instance(c);
+            NodeEntity target = engine.db.read(em -> em.find(NodeEntity.class, i.targetNodeId));
+            if (target == null) throw new NotFoundException("node", i.targetNodeId);
+            NodeEntity source = engine.db.read(em -> em.find(NodeEntity.class, i.nodeId));
+            if (!source.providerKind.equals(target.providerKind)) {
+                throw new UnsupportedCapabilityException("cannot migrate between providers " + source.providerKind
+                        + " and " + target.providerKind);
+            }
+            RuntimeProvider p = engine.providerFor(source);
+            p.migration().orElseThrow(() -> new UnsupportedCapabilityException("provider " + p.kind() + " cannot migrate instances"))
+                    .migrate(i.id, new NodeRef(target.id, target.target, target.labels));
+        });
+        step(c, "FINALIZE", () -> finish(c, null, i -> {
+            i.nodeId = i.targetNodeId;
+            i.targetNodeId = null;
+        }, BerthEvent.Type.INSTANCE_MIGRATED));
+        capacityFreed.run();
+    }
+
     private void terminate(Context c) {
         step(c, "BACKUP", () -> {
             var i = instance(c);
@@ -242,40 +267,9 @@ final class OperationRunner {
         engine.db.run(em -> {
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             if (i.nodeId != null) {
-                return; // placed by an earlier attempt whose step record was lost
+                return; // placed by an earlier attempt whose step record was lost, or by the queue job
             }
-            Plan plan = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
-            // Lock every node row (in id order, so concurrent placements cannot deadlock): two workers racing for
-            // the last slot of a node serialise here, and the second sees the first one's instance.
-            List<NodeEntity> nodes = em.createQuery("select n from NodeEntity n order by n.id", NodeEntity.class)
-                    .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-            List<NodeCandidate> candidates = new ArrayList<>();
-            for (NodeEntity n : nodes) {
-                if (!engine.providers.containsKey(n.providerKind)) continue;
-                candidates.add(Allocation.candidate(em, NodeService.toNode(n), i.tenantId));
-            }
-            var request = new PlacementRequest(i.id, i.tenantId, null, Allocation.demand(plan), plan.isolation(), Map.of());
-            PlacementDecision decision = engine.placement.place(request, candidates);
-            Instant now = engine.clock.instant();
-            if (decision.node().isPresent()) {
-                i.nodeId = decision.nodeId();
-                i.state = InstanceState.PROVISIONING.name();
-                i.stateReason = null;
-                i.updatedAt = now;
-                c.op.params.put("hadRuntime", "true");
-                persistParams(em, c.op);
-            } else {
-                String reason = decision.rejections().entrySet().stream()
-                        .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
-                boolean newlyQueued = !InstanceState.QUEUED.name().equals(i.state);
-                i.state = InstanceState.QUEUED.name();
-                i.stateReason = Engine.truncate("no node has room: " + reason);
-                i.updatedAt = now;
-                if (newlyQueued) {
-                    c.afterCommit.add(() -> engine.publish(BerthEvent.Type.INSTANCE_QUEUED, i, i.stateReason));
-                }
-                c.queued = true;
-            }
+            c.queued = placement.place(em, i, c.op, c.afterCommit).nodeId() == null;
         });
         c.runAfterCommit();
         if (c.queued) {
@@ -336,56 +330,6 @@ final class OperationRunner {
         BackupManifest m = support.backup(i.id, backupId,
                 new StampingBackupStore(store, i.appId, i.appVersion, app.encryptionKeySecret(), engine.clock));
         engine.publish(BerthEvent.Type.BACKUP_COMPLETED, i, "backup " + m.backupId() + " (" + m.sizeBytes() + " bytes)");
-    }
-
-    /**
-     * Moves the instance to another node of the same provider, keeping its state: the target is the operation's
-     * {@code targetNodeId} or, without one, the placement strategy's choice among the other nodes.
-     */
-    private void migrate(Context c) {
-        step(c, "TARGET", () -> chooseMigrationTarget(c));
-        step(c, "RUNTIME", () -> {
-            var i = instance(c);
-            NodeEntity target = engine.db.read(em -> em.find(NodeEntity.class, c.op.params.get("targetNodeId")));
-            provider(i).migration()
-                    .orElseThrow(() -> new UnsupportedCapabilityException("the runtime of instance " + i.id + " cannot migrate"))
-                    .migrate(i.id, new NodeRef(target.id, target.target, target.labels));
-        });
-        step(c, "FINALIZE", () -> finish(c, null, i -> i.nodeId = c.op.params.get("targetNodeId"),
-                BerthEvent.Type.INSTANCE_MIGRATED));
-    }
-
-    private void chooseMigrationTarget(Context c) {
-        engine.db.run(em -> {
-            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
-            NodeEntity current = em.find(NodeEntity.class, i.nodeId);
-            String requested = c.op.params.get("targetNodeId");
-            if (requested != null) {
-                NodeEntity t = em.find(NodeEntity.class, requested);
-                if (t == null || !t.providerKind.equals(current.providerKind) || t.id.equals(current.id)) {
-                    throw new InvalidSpecException("targetNodeId", "'" + requested + "' is not another node of provider "
-                            + current.providerKind);
-                }
-                return;
-            }
-            Plan plan = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
-            List<NodeEntity> nodes = em.createQuery("select n from NodeEntity n order by n.id", NodeEntity.class)
-                    .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-            List<NodeCandidate> candidates = new ArrayList<>();
-            for (NodeEntity n : nodes) {
-                if (n.providerKind.equals(current.providerKind) && !n.id.equals(current.id)) {
-                    candidates.add(Allocation.candidate(em, NodeService.toNode(n), i.tenantId));
-                }
-            }
-            var request = new PlacementRequest(i.id, i.tenantId, null, Allocation.demand(plan), plan.isolation(), Map.of());
-            PlacementDecision decision = engine.placement.place(request, candidates);
-            if (decision.node().isEmpty()) {
-                throw new dev.berth.core.error.InsufficientCapacityException("no other node can take instance " + i.id + ": "
-                        + decision.rejections());
-            }
-            c.op.params.put("targetNodeId", decision.nodeId());
-            persistParams(em, c.op);
-        });
     }
 
     /** Ends the operation successfully and moves the instance to {@code state} (null: unchanged). */
@@ -462,6 +406,7 @@ final class OperationRunner {
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             i.activeOperation = null;
             i.updatedAt = o.finishedAt;
+            i.targetNodeId = null; // a failed migration releases its reservation on the destination
             if (failsInstance(OperationType.valueOf(c.op.type))) {
                 i.state = InstanceState.FAILED.name();
                 i.stateReason = Engine.truncate(c.op.type + " failed at step " + c.op.step + ": " + message);
@@ -479,8 +424,8 @@ final class OperationRunner {
             submit.accept(operatorMessage[0]);
         }
         engine.publish(BerthEvent.Type.OPERATION_FAILED, after, c.op.type + " failed: " + message);
-        if (failsInstance(OperationType.valueOf(c.op.type))) {
-            capacityFreed.run();
+        if (failsInstance(OperationType.valueOf(c.op.type)) || OperationType.MIGRATE.name().equals(c.op.type)) {
+            capacityFreed.run(); // a failed instance or a failed migration's reservation no longer holds room
         }
         return new OperationQueue.Outcome.Done();
     }
@@ -554,11 +499,6 @@ final class OperationRunner {
         return app.secrets().stream()
                 .map(s -> new InstanceSecrets.Spec(s.name(), s.length(), SecretAlphabet.valueOf(s.alphabet().name())))
                 .toList();
-    }
-
-    private static void persistParams(jakarta.persistence.EntityManager em, OperationEntity op) {
-        OperationEntity o = em.find(OperationEntity.class, op.id);
-        o.params = new java.util.TreeMap<>(op.params);
     }
 
     private static void sleep(long millis) {

@@ -38,6 +38,14 @@ public record Node(String id, String providerKind, String target, Map<String, St
             throw new InvalidSpecException("reservedFraction", "must be between 0 and 0.9");
         }
         target = target == null || target.isBlank() ? id : target;
+        if (labels != null) {
+            for (Map.Entry<String, String> l : labels.entrySet()) {
+                if (l.getKey() == null || l.getKey().isBlank() || l.getValue() == null || l.getValue().isBlank() || l.getKey().length() > 63
+                        || l.getValue().length() > 63) {
+                    throw new InvalidSpecException("labels", "label names and values must be 1-63 characters ('" + l.getKey() + "')");
+                }
+            }
+        }
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         overcommit = Objects.requireNonNullElse(overcommit, Overcommit.NONE);
         status = Objects.requireNonNullElse(status, NodeStatus.ONLINE);

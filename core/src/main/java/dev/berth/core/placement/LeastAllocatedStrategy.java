@@ -1,7 +1,5 @@
 package dev.berth.core.placement;
 
-import dev.berth.core.node.Capacity;
-
 /**
  * "spread": kube-scheduler's LeastAllocated. Score = mean over CPU and memory of
  * {@code (allocatable - allocated-after-placement) / allocatable × 100}, so the emptiest node wins and load spreads
@@ -26,10 +24,23 @@ public final class LeastAllocatedStrategy extends ScoringStrategy {
     }
 
     @Override
-    public double score(PlacementRequest request, NodeCandidate candidate) {
-        Capacity alloc = candidate.node().allocatable();
-        Capacity used = after(request, candidate);
-        return (free(used.cpuMillis(), alloc.cpuMillis()) + free(used.memoryBytes(), alloc.memoryBytes())) / 2;
+    protected double score(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                           int instanceCount) {
+        return (free(cpuAfter, cpuAlloc) + free(memAfter, memAlloc)) / 2;
+    }
+
+    /** The score with multiplications by the reciprocals: within about 1e-13 of the exact score. */
+    @Override
+    protected double rankKey(long cpuAfter, long memAfter, long diskAfter, long cpuAlloc, long memAlloc, long diskAlloc,
+                             double invCpu, double invMem, double invDisk, int instanceCount) {
+        double cpu = cpuAlloc <= 0 || cpuAfter > cpuAlloc ? 0 : (double) (cpuAlloc - cpuAfter) * 100 * invCpu;
+        double mem = memAlloc <= 0 || memAfter > memAlloc ? 0 : (double) (memAlloc - memAfter) * 100 * invMem;
+        return (cpu + mem) / 2;
+    }
+
+    @Override
+    protected double keyTolerance() {
+        return 1e-9;
     }
 
     private static double free(long used, long allocatable) {

@@ -1,6 +1,7 @@
 package dev.berth.core.placement;
 
 import dev.berth.core.node.Capacity;
+import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.plan.Isolation;
 
@@ -14,6 +15,40 @@ public final class NodeFilters {
     public static final String DEDICATED_LABEL = "dedicated";
 
     private NodeFilters() {
+    }
+
+    /** Whether {@code candidate} can take {@code request}: the same rules as {@link #rejection}, without a message. */
+    public static boolean accepts(PlacementRequest request, NodeCandidate candidate) {
+        Node node = candidate.node();
+        if (!eligible(node, request.providerKind(), request.isolation() == Isolation.DEDICATED, request.requiredLabels())) {
+            return false;
+        }
+        Capacity free = candidate.free();
+        Capacity demand = request.demand();
+        return demand.cpuMillis() <= free.cpuMillis() && demand.memoryBytes() <= free.memoryBytes()
+                && demand.diskBytes() <= free.diskBytes();
+    }
+
+    /** The non-capacity rules (status, provider, dedicated label, required labels), allocation-free. */
+    static boolean eligible(Node node, String providerKind, boolean dedicated, Map<String, String> requiredLabels) {
+        if (node.status() != NodeStatus.ONLINE) {
+            return false;
+        }
+        if (providerKind != null && !providerKind.equals(node.providerKind())) {
+            return false;
+        }
+        if (dedicated && !"true".equals(node.labels().get(DEDICATED_LABEL))) {
+            return false;
+        }
+        if (!requiredLabels.isEmpty()) {
+            Map<String, String> labels = node.labels();
+            for (Map.Entry<String, String> label : requiredLabels.entrySet()) {
+                if (!label.getValue().equals(labels.get(label.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Why {@code candidate} cannot take {@code request}, or empty when it can. */

@@ -18,11 +18,22 @@ import java.util.regex.Pattern;
  * @param gracePeriod    how long an instance keeps running after payment fails before it is suspended
  * @param retention      how long a suspended instance of an ended subscription is kept before termination
  * @param priceIds       billing gateway price ids, keyed by gateway ("stripe" → "price_…")
+ * @param placementStrategy name of the placement strategy for this plan's instances ("bin-pack"), or null for
+ *                       the one Berth is configured with
+ * @param antiAffinity   spread one tenant's instances of this plan over different nodes when possible
  */
 public record Plan(String id, String name, ResourceLimits resources, BackupPolicy backupPolicy,
-                   Isolation isolation, Duration gracePeriod, Duration retention, Map<String, String> priceIds) {
+                   Isolation isolation, Duration gracePeriod, Duration retention, Map<String, String> priceIds,
+                   String placementStrategy, boolean antiAffinity) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern STRATEGY = Pattern.compile("[a-z0-9][a-z0-9-]{0,49}");
+
+    /** A plan placed by the configured strategy, without anti-affinity. */
+    public Plan(String id, String name, ResourceLimits resources, BackupPolicy backupPolicy, Isolation isolation,
+                Duration gracePeriod, Duration retention, Map<String, String> priceIds) {
+        this(id, name, resources, backupPolicy, isolation, gracePeriod, retention, priceIds, null, false);
+    }
 
     public Plan {
         if (id == null || !ID.matcher(id).matches()) {
@@ -45,6 +56,14 @@ public record Plan(String id, String name, ResourceLimits resources, BackupPolic
             throw new InvalidSpecException("retention", "must not be negative");
         }
         priceIds = priceIds == null ? Map.of() : Map.copyOf(priceIds);
+        if (placementStrategy != null && !STRATEGY.matcher(placementStrategy).matches()) {
+            throw new InvalidSpecException("placementStrategy", "must be a strategy name such as \"bin-pack\" (lower-case letters, digits, dashes)");
+        }
+    }
+
+    /** The same plan placed by {@code strategy} (null: the configured one), with or without anti-affinity. */
+    public Plan withPlacement(String strategy, boolean antiAffinity) {
+        return new Plan(id, name, resources, backupPolicy, isolation, gracePeriod, retention, priceIds, strategy, antiAffinity);
     }
 
     /** A shared plan with default grace (7 days) and retention (30 days). */

@@ -1,28 +1,47 @@
 package dev.berth.core.plan;
 
 import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.placement.PlacementStrategies;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.PlanEntity;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Stores the operator's plans. Obtained from {@code Berth.plans()}. */
 public final class PlanService {
 
     private final Database db;
+    private final Set<String> strategies;
 
+    /** Plans may name the built-in placement strategies. */
     public PlanService(Database db) {
+        this(db, PlacementStrategies.names());
+    }
+
+    /** @param strategies the placement strategy names a plan may name (the built-ins and the configured one) */
+    public PlanService(Database db, Collection<String> strategies) {
         this.db = db;
+        this.strategies = new TreeSet<>(strategies);
     }
 
     /**
      * Creates or replaces a plan. Idempotent. Changing a plan's resources does not touch running instances;
      * they get the new limits on their next plan change.
+     *
+     * @throws InvalidSpecException naming {@code placementStrategy} when the plan names an unknown strategy
      */
     public Plan save(Plan plan) {
+        if (plan.placementStrategy() != null && !strategies.contains(plan.placementStrategy())) {
+            throw new InvalidSpecException("placementStrategy", "unknown strategy '" + plan.placementStrategy()
+                    + "'; valid: " + String.join(", ", strategies));
+        }
         db.run(em -> {
             PlanEntity e = em.find(PlanEntity.class, plan.id());
             if (e == null) {
@@ -77,6 +96,8 @@ public final class PlanService {
         e.gracePeriodSeconds = p.gracePeriod().toSeconds();
         e.retentionSeconds = p.retention().toSeconds();
         e.priceIds = new java.util.TreeMap<>(p.priceIds());
+        e.placementStrategy = p.placementStrategy();
+        e.antiAffinity = p.antiAffinity();
     }
 
     /** Maps a row to the value; public for the engine, which reads plans inside its own transactions. */
@@ -85,6 +106,7 @@ public final class PlanService {
         var backups = new BackupPolicy(e.backupIntervalSeconds == null ? null : Duration.ofSeconds(e.backupIntervalSeconds),
                 Duration.ofSeconds(e.backupRetentionSeconds));
         return new Plan(e.id, e.name, limits, backups, Isolation.valueOf(e.isolation),
-                Duration.ofSeconds(e.gracePeriodSeconds), Duration.ofSeconds(e.retentionSeconds), e.priceIds);
+                Duration.ofSeconds(e.gracePeriodSeconds), Duration.ofSeconds(e.retentionSeconds), e.priceIds,
+                e.placementStrategy, e.antiAffinity);
     }
 }

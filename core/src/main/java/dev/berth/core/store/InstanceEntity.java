@@ -1,12 +1,14 @@
 package dev.berth.core.store;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Row of {@code instances}. Optimistically locked: two writers that read the same version cannot both commit,
@@ -45,6 +47,11 @@ public class InstanceEntity {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    @Convert(converter = JsonMapConverter.class)
+    @Column(name = "required_labels")
+    public Map<String, String> requiredLabels = new java.util.TreeMap<>();
+    @Column(name = "target_node_id")
+    public String targetNodeId;
     @Version
     public long version;
 }

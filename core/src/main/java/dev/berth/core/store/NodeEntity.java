@@ -37,6 +37,12 @@ public class NodeEntity {
     @Column(name = "public_address")
     public String publicAddress;
     public String status;
+    /** The node's API token, encrypted ({@link dev.berth.core.secret.SecretCipher}); never the plaintext. */
+    public byte[] credential;
+    @Column(name = "health_failures")
+    public int healthFailures;
+    @Column(name = "status_reason")
+    public String statusReason;
     @Version
     public long version;
 }

@@ -38,6 +38,10 @@ public class PlanEntity {
     @Convert(converter = JsonMapConverter.class)
     @Column(name = "price_ids")
     public Map<String, String> priceIds;
+    @Column(name = "placement_strategy")
+    public String placementStrategy;
+    @Column(name = "anti_affinity")
+    public boolean antiAffinity;
     @Version
     public long version;
 }

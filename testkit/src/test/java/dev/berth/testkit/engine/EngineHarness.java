@@ -110,6 +110,30 @@ final class EngineHarness implements AutoCloseable {
                 settings, StepListener.NONE, notifier, catalog, notifications);
     }
 
+    /** A fresh harness whose runtime has the given targets (one Berth node per target is the test's job). */
+    static EngineHarness create(DatabaseSettings database, EngineSettings settings, Map<String, Capacity> targets) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, InMemoryProvider.builder().targets(targets).clock(clock).build(),
+                new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings, StepListener.NONE);
+    }
+
+    /**
+     * Registers node {@code id} on runtime target {@code target}, with room for {@code slots} instances of the
+     * "small" plan (250m CPU, 256 MiB memory requests), no overcommit or reserve, and the given labels.
+     */
+    Node node(String id, String target, int slots, Map<String, String> labels) {
+        return berth.nodes().register(new Node(id, InMemoryProvider.KIND, target, labels,
+                new Capacity(250L * slots, 256L * ResourceLimits.MIB * slots, 200L * ResourceLimits.GIB),
+                Overcommit.NONE, 0, null, NodeStatus.ONLINE));
+    }
+
+    /** Saves the small and large plans. */
+    EngineHarness withPlans() {
+        berth.plans().save(small());
+        berth.plans().save(large());
+        return this;
+    }
+
     /** A second Berth process on the same database and the same runtime (a restart or a peer). */
     EngineHarness peer(String name, StepListener listener) {
         return new EngineHarness(database, provider, dns, notifier, backups, clock, settings(name), listener);

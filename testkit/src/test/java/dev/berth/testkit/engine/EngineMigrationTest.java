@@ -2,7 +2,7 @@ package dev.berth.testkit.engine;
 
 import dev.berth.core.Berth;
 import dev.berth.core.catalog.Catalog;
-import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
@@ -12,6 +12,7 @@ import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
+import dev.berth.core.operation.OperationType;
 import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The engine's MIGRATE operation and node draining over an in-memory runtime with two targets. */
+/** The engine's MIGRATE operation and node evacuation over an in-memory runtime with two targets. */
 class EngineMigrationTest {
 
     private InMemoryProvider provider;
@@ -75,34 +76,32 @@ class EngineMigrationTest {
     }
 
     @Test
-    void drainingANodeMigratesEverythingOffItAndNeedsTheNodeOutOfService() {
+    void evacuatingANodeMigratesEverythingOffItWithoutCreatingAnything() {
         Instance a = provisioned();
         Instance b = provisioned();
         Instance c = provisioned();
-        assertThatThrownBy(() -> berth.instances().drain("node-mem-1")).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("DRAINING");
 
-        berth.nodes().setStatus("node-mem-1", NodeStatus.DRAINING);
-        List<Operation> ops = berth.instances().drain("node-mem-1");
+        var plan = berth.capacity().evacuate("node-mem-1");
 
-        assertThat(ops).isNotEmpty();
-        ops.forEach(op -> assertThat(done(op)).isEqualTo(OperationStatus.SUCCEEDED));
+        assertThat(plan.complete()).isTrue();
+        assertThat(berth.nodes().get("node-mem-1").status()).isEqualTo(NodeStatus.DRAINING);
         for (Instance i : List.of(a, b, c)) {
-            assertThat(berth.instances().get(i.id()).nodeId()).isEqualTo("node-mem-2");
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "node-mem-2".equals(berth.instances().get(i.id()).nodeId()));
             assertThat(provider.status(i.id()).nodeTarget()).isEqualTo("mem-2");
         }
         assertThat(provider.resourcesCreated()).as("migration moves, it never creates").isEqualTo(3);
     }
 
     @Test
-    void aTargetOfAnotherProviderOrTheSameNodeFailsTheOperationAndChangesNothing() {
+    void theCurrentNodeAsTargetIsRefusedByNameAndChangesNothing() {
         Instance a = provisioned();
 
-        Operation op = berth.instances().migrate(a.id(), a.nodeId());
+        assertThatThrownBy(() -> berth.instances().migrate(a.id(), a.nodeId()))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("targetNodeId");
 
-        assertThat(done(op)).isEqualTo(OperationStatus.FAILED);
-        assertThat(berth.operations().get(op.id()).lastError()).contains("targetNodeId");
         assertThat(berth.instances().get(a.id()).nodeId()).isEqualTo(a.nodeId());
+        assertThat(berth.operations().forInstance(a.id())).noneMatch(o -> o.type() == OperationType.MIGRATE);
     }
 
     private Instance provisioned() {
