@@ -59,6 +59,7 @@ final class TestCluster {
     /** The shared cluster; fails the calling test when no server is configured or reachable. */
     static synchronized TestCluster get() {
         if (instance == null) {
+            awaitBackgroundStart();
             String kubeconfig = System.getenv("BERTH_TEST_KUBECONFIG");
             if (kubeconfig == null || !Files.isReadable(Path.of(kubeconfig))) {
                 fail("BERTH_TEST_KUBECONFIG must name the kubeconfig of the test API server; start it with "
@@ -68,6 +69,31 @@ final class TestCluster {
             instance = new TestCluster(kubeconfig);
         }
         return instance;
+    }
+
+    /**
+     * On a machine's first run, test.sh builds and starts the server in the background (it takes minutes) and names
+     * the file its exit status will be written to: wait for it, and fail with the log when the start failed.
+     */
+    private static void awaitBackgroundStart() {
+        String statusFile = System.getenv("BERTH_TEST_KUBE_START_STATUS");
+        if (statusFile == null) {
+            return;
+        }
+        Path status = Path.of(statusFile);
+        Path log = Path.of(System.getenv().getOrDefault("BERTH_TEST_KUBE_START_LOG", statusFile + ".log"));
+        try {
+            org.awaitility.Awaitility.await("the test API server's background build and start (log: " + log + ")")
+                    .atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> Files.isReadable(status) && !Files.readString(status).isBlank());
+            if (!Files.readString(status).strip().equals("0")) {
+                List<String> lines = Files.isReadable(log) ? Files.readAllLines(log) : List.of();
+                fail("the test API server did not start (exit " + Files.readString(status).strip() + "); end of " + log + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+        } catch (java.io.IOException e) {
+            fail("cannot read " + status + ": " + e.getMessage());
+        }
     }
 
     /** A node with a real-looking allocatable and a Ready condition, as a kubelet would register it. */
