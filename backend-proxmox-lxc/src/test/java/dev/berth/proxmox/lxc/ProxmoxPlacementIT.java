@@ -7,6 +7,7 @@ import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
+import dev.berth.core.node.NodeHealthSettings;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
 import dev.berth.core.operation.Operation;
@@ -112,8 +113,11 @@ class ProxmoxPlacementIT {
                 .containsExactlyInAnyOrder("node-pve1", "node-pve2", "node-pve3");
 
         cluster.sim().setOnline("pve3", false);
-        List<Node> changed = NodeStatusSync.sync(cluster.provider(), berth.nodes());
-        assertThat(changed).extracting(Node::id).containsExactly("node-pve3");
+        // the engine's node health job: a target the cluster no longer reports fails each check, and after
+        // failuresBeforeOffline consecutive failures the node is OFFLINE
+        for (int i = 0; i < NodeHealthSettings.defaults().failuresBeforeOffline(); i++) {
+            berth.jobs().checkNodes();
+        }
         assertThat(berth.nodes().get("node-pve3").status()).isEqualTo(NodeStatus.OFFLINE);
 
         List<Instance> later = provision(4);
