@@ -104,7 +104,10 @@ final class OperationRunner {
             }
             return new OperationQueue.Outcome.Done();
         } catch (Queued q) {
-            return new OperationQueue.Outcome.Parked();
+            // the queue job may have placed the instance while this execution was still finishing; its resubmission
+            // was then a no-op (the execution still existed), so parking now would strand the placed operation
+            boolean placedMeanwhile = engine.db.read(em -> em.find(InstanceEntity.class, ctx.op.instanceId).nodeId != null);
+            return placedMeanwhile ? new OperationQueue.Outcome.RetryAt(Instant.now()) : new OperationQueue.Outcome.Parked();
         } catch (RuntimeException e) {
             return failed(ctx, e);
         }
