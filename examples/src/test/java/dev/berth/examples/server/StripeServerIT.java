@@ -119,10 +119,18 @@ class StripeServerIT {
 
         // retention over → TERMINATED, with a final backup, nothing left on Docker
         Instant retentionOver = clock.advance(Duration.ofMinutes(2));
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            server.berth().jobs().enforceEntitlements(); // idempotent; the server's recurring job may be first
-            return "TERMINATED".equals(admin.get("/api/v1/instances/" + id).json().get("status").asText());
-        });
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                // on a timeout, say what the instance is doing instead of only that it is not TERMINATED
+                .conditionEvaluationListener(condition -> {
+                    if (condition.getRemainingTimeInMS() < 600) {
+                        System.err.println("instance " + server.berth().instances().get(id) + "\noperations "
+                                + server.berth().operations().forInstance(id));
+                    }
+                })
+                .until(() -> {
+                    server.berth().jobs().enforceEntitlements(); // idempotent; the server's recurring job may be first
+                    return "TERMINATED".equals(admin.get("/api/v1/instances/" + id).json().get("status").asText());
+                });
         JsonNode backups = admin.get("/api/v1/instances/" + id + "/backups").json();
         assertThat(backups).as(backups.toString()).anySatisfy(b ->
                 assertThat(Instant.parse(b.get("createdAt").asText())).isAfterOrEqualTo(retentionOver));
