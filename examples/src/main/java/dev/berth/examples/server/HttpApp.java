@@ -49,6 +49,12 @@ final class HttpApp {
                 RequestIds.assign(ctx);
                 long length = ctx.req().getContentLengthLong();
                 if (length > maxBody) {
+                    // a moderately oversized body is read before it is refused: answering while the client is still
+                    // sending makes Jetty close the connection, and the client may then see a reset instead of the
+                    // 413. Bodies far over the limit are not read.
+                    if (length <= 4 * maxBody) {
+                        ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                    }
                     throw new ApiProblem(413, "content-too-large", "the body is " + length + " bytes; at most " + maxBody
                             + " are accepted", "body", null);
                 }

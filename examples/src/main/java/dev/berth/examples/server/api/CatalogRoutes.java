@@ -6,7 +6,10 @@ import dev.berth.core.catalog.AppTemplate;
 import dev.berth.core.error.AlreadyExistsException;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.plan.BackupPolicy;
+import dev.berth.core.plan.Isolation;
 import dev.berth.core.plan.Plan;
+import dev.berth.core.plan.ResourceLimits;
 import dev.berth.examples.server.auth.Scope;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Json;
@@ -14,7 +17,9 @@ import dev.berth.examples.server.http.Validate;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The app catalog (read-only) and plans (read by both scopes, written by the admin). */
@@ -57,7 +62,7 @@ public final class CatalogRoutes implements Routes {
     }
 
     private void createPlan(Context ctx) {
-        Plan plan = Json.read(ctx, Plan.class);
+        Plan plan = Json.read(ctx, PlanBody.class).toPlan();
         if (berth.plans().find(plan.id()).isPresent()) {
             throw new AlreadyExistsException("plan '" + plan.id() + "' already exists; PUT /api/v1/plans/" + plan.id() + " changes it");
         }
@@ -66,10 +71,20 @@ public final class CatalogRoutes implements Routes {
 
     private void updatePlan(Context ctx) {
         String id = Validate.labelParam(ctx, "planId");
-        Plan plan = Json.read(ctx, Plan.class);
+        Plan plan = Json.read(ctx, PlanBody.class).toPlan();
         if (!id.equals(plan.id())) throw ApiProblem.invalid("id", "must equal the plan id in the path ('" + id + "')");
         berth.plans().get(id);
         ctx.json(berth.plans().save(plan));
+    }
+
+    /** A plan as the API accepts it: the placement options may be left out (configured strategy, no anti-affinity). */
+    record PlanBody(String id, String name, ResourceLimits resources, BackupPolicy backupPolicy, Isolation isolation,
+                    Duration gracePeriod, Duration retention, Map<String, String> priceIds, String placementStrategy,
+                    Boolean antiAffinity) {
+        Plan toPlan() {
+            return new Plan(id, name, resources, backupPolicy, isolation, gracePeriod, retention, priceIds,
+                    placementStrategy, Boolean.TRUE.equals(antiAffinity));
+        }
     }
 
     private AppView view(AppTemplate app) {
