@@ -63,7 +63,7 @@ final class ProxmoxTckTarget implements TckTarget {
     /**
      * Proxmox cannot shrink a root disk, and the TCK's plan change goes up and back down; so the large plan keeps
      * the small plan's disk here (CPU and memory still change both ways). Growing the disk and refusing to shrink
-     * it are proven in ProxmoxChangePlanIT. Only the lifecycle suite changes plans.
+     * it are proven in ProxmoxBootstrapIT.rootDiskGrowsButNeverShrinks. Only the lifecycle suite changes plans.
      */
     @Override
     public ResourceLimits largePlan() {
