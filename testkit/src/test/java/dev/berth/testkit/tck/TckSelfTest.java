@@ -4,9 +4,11 @@ import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.backup.BackupStore;
 import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.provider.BackupSupport;
+import dev.berth.core.provider.ComponentSpec;
 import dev.berth.core.provider.InstanceStatus;
 import dev.berth.core.provider.MigrationSupport;
 import dev.berth.core.provider.NodeCapacity;
+import dev.berth.core.provider.NodeRef;
 import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.testkit.memory.InMemoryProvider;
@@ -160,6 +162,21 @@ class TckSelfTest {
         assertFails(new Migration(provider, memory), MigrationContract::migrateMovesInstanceAndKeepsData);
     }
 
+    @Test
+    void targetWithoutSecondNodeFailsTheMigrationSuite() {
+        TckTarget full = new InMemoryTckTarget(memory, memory);
+        TckTarget oneNode = new TckTarget() { // implements only what is abstract, so otherNode() is the default
+            @Override public RuntimeProvider provider() { return full.provider(); }
+            @Override public NodeRef node() { return full.node(); }
+            @Override public List<ComponentSpec> components(String id, String v) { return full.components(id, v); }
+            @Override public void writeMarker(String id, String content) { full.writeMarker(id, content); }
+            @Override public Optional<String> readMarker(String id) { return full.readMarker(id); }
+        };
+
+        assertThatThrownBy(() -> runTest(new Migration(oneNode), MigrationContract::capabilityDeclared))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("otherNode()");
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private interface SuiteTest<S> {
@@ -254,7 +271,11 @@ class TckSelfTest {
         private final TckTarget target;
 
         Migration(RuntimeProvider provider, InMemoryProvider memory) {
-            this.target = fastTarget(provider, memory);
+            this(fastTarget(provider, memory));
+        }
+
+        Migration(TckTarget target) {
+            this.target = target;
         }
 
         @Override protected TckTarget target() { return target; }
