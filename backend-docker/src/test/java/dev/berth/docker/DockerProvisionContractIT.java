@@ -1,57 +1,16 @@
 package dev.berth.docker;
 
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.testkit.tck.ProvisionContract;
+import dev.berth.testkit.tck.TckTarget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
-import java.util.List;
-import java.util.Optional;
 
 /** The provider TCK's provision suite against the real Docker engine. */
 class DockerProvisionContractIT extends ProvisionContract {
 
-    private static DockerProvider provider;
+    private static DockerTckTarget target;
 
-    @BeforeAll
-    static void connect() {
-        provider = DockerTestEnv.localProvider();
-    }
-
-    @AfterAll
-    static void close() {
-        if (provider != null) provider.close();
-    }
-
-    @Override
-    protected RuntimeProvider provider() {
-        return provider;
-    }
-
-    @Override
-    protected NodeRef node() {
-        return DockerTestEnv.LOCAL_NODE;
-    }
-
-    @Override
-    protected List<ComponentSpec> components(String instanceId, String version) {
-        return DockerTestEnv.components(instanceId, version);
-    }
-
-    @Override
-    protected void writeMarker(String instanceId, String content) {
-        DockerTestEnv.writeMarker(provider, instanceId, content);
-    }
-
-    @Override
-    protected Optional<String> readMarker(String instanceId) {
-        return DockerTestEnv.readMarker(provider, instanceId);
-    }
-
-    @Override
-    protected List<String> leftovers(String instanceId) {
-        return DockerTestEnv.leftovers(provider, instanceId);
-    }
+    @BeforeAll static void open() { target = DockerTckTarget.local(); }
+    @AfterAll static void close() { if (target != null) target.close(); }
+    @Override protected TckTarget target() { return target; }
 }

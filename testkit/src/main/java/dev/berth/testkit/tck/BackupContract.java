@@ -27,7 +27,7 @@ public abstract class BackupContract extends ProviderTckSupport {
     /** The provider declares the backup capability. */
     @Test
     public void capabilityDeclared() {
-        assertThat(provider().backups()).as("provider().backups()").isPresent();
+        assertThat(target().provider().backups()).as("provider().backups()").isPresent();
     }
 
     /** Data overwritten after a backup comes back with a restore, and the instance runs afterwards. */
@@ -35,16 +35,16 @@ public abstract class BackupContract extends ProviderTckSupport {
     public void restoreBringsBackTheBackedUpData() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "original");
+        target().writeMarker(id, "original");
         BackupManifest manifest = backups().backup(id, newBackupId(), backupStore());
 
-        writeMarker(id, "changed");
-        assertThat(readMarker(id)).contains("changed");
+        target().writeMarker(id, "changed");
+        assertThat(target().readMarker(id)).contains("changed");
 
         backups().restore(id, manifest, backupStore());
 
         awaitState(id, RuntimeState.RUNNING);
-        assertThat(readMarker(id)).contains("original");
+        assertThat(target().readMarker(id)).contains("original");
     }
 
     /** Restoring a stopped instance leaves it stopped, with the backed-up data there once it is resumed. */
@@ -52,18 +52,18 @@ public abstract class BackupContract extends ProviderTckSupport {
     public void restoreKeepsAStoppedInstanceStopped() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "original");
+        target().writeMarker(id, "original");
         BackupManifest manifest = backups().backup(id, newBackupId(), backupStore());
-        writeMarker(id, "changed");
-        provider().suspend(id);
+        target().writeMarker(id, "changed");
+        target().provider().suspend(id);
         awaitState(id, RuntimeState.STOPPED);
 
         backups().restore(id, manifest, backupStore());
 
         assertThat(awaitState(id, RuntimeState.STOPPED).state()).isEqualTo(RuntimeState.STOPPED);
-        provider().resume(id);
+        target().provider().resume(id);
         awaitState(id, RuntimeState.RUNNING);
-        assertThat(readMarker(id)).contains("original");
+        assertThat(target().readMarker(id)).contains("original");
     }
 
     /** The manifest names the instance and carries the size and SHA-256 of the bytes actually stored. */
@@ -71,7 +71,7 @@ public abstract class BackupContract extends ProviderTckSupport {
     public void manifestMatchesStoredArchive() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "checksummed");
+        target().writeMarker(id, "checksummed");
         String backupId = newBackupId();
 
         BackupManifest manifest = backups().backup(id, backupId, backupStore());
@@ -93,17 +93,17 @@ public abstract class BackupContract extends ProviderTckSupport {
         String id = newInstanceId();
         provisionRunning(id);
         String backupId = newBackupId();
-        writeMarker(id, "first");
+        target().writeMarker(id, "first");
         backups().backup(id, backupId, backupStore());
-        writeMarker(id, "second");
+        target().writeMarker(id, "second");
 
         BackupManifest second = backups().backup(id, backupId, backupStore());
 
         assertThat(backupStore().list(id)).extracting(BackupManifest::backupId).containsExactly(backupId);
-        writeMarker(id, "third");
+        target().writeMarker(id, "third");
         backups().restore(id, second, backupStore());
         awaitState(id, RuntimeState.RUNNING);
-        assertThat(readMarker(id)).contains("second");
+        assertThat(target().readMarker(id)).contains("second");
     }
 
     /** Terminating the instance leaves its backups in the store. */
@@ -111,10 +111,10 @@ public abstract class BackupContract extends ProviderTckSupport {
     public void backupOutlivesTheInstance() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "keep-me");
+        target().writeMarker(id, "keep-me");
         BackupManifest manifest = backups().backup(id, newBackupId(), backupStore());
 
-        provider().terminate(id);
+        target().provider().terminate(id);
 
         assertThat(inventoryOf(id)).isEmpty();
         assertThat(backupStore().list(id)).extracting(BackupManifest::backupId).contains(manifest.backupId());
@@ -131,7 +131,7 @@ public abstract class BackupContract extends ProviderTckSupport {
 
         String id = newInstanceId();
         provisionRunning(id);
-        BackupManifest missing = new BackupManifest(newBackupId(), id, "tck-app", version(), Instant.now(), 1,
+        BackupManifest missing = new BackupManifest(newBackupId(), id, "tck-app", target().version(), Instant.now(), 1,
                 "0".repeat(64), null);
         assertThatThrownBy(() -> backups().restore(id, missing, backupStore()))
                 .as("restore from a missing backup").isInstanceOf(NotFoundException.class);
@@ -139,8 +139,9 @@ public abstract class BackupContract extends ProviderTckSupport {
 
     /** The provider's backup capability; fails the test when it is missing. */
     protected final BackupSupport backups() {
-        return provider().backups()
-                .orElseThrow(() -> new AssertionError("provider " + provider().kind() + " declares no backup capability"));
+        return target().provider().backups()
+                .orElseThrow(() -> new AssertionError(
+                        "provider " + target().provider().kind() + " declares no backup capability"));
     }
 
     /** A new unique backup id. */

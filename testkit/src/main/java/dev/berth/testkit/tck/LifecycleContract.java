@@ -19,15 +19,15 @@ public abstract class LifecycleContract extends ProviderTckSupport {
     public void suspendStopsAndResumeKeepsData() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "before-suspend");
+        target().writeMarker(id, "before-suspend");
 
-        provider().suspend(id);
+        target().provider().suspend(id);
         assertThat(awaitState(id, RuntimeState.STOPPED).state()).isEqualTo(RuntimeState.STOPPED);
         assertThat(inventoryOf(id)).as("a suspended instance is still held").hasSize(1);
 
-        provider().resume(id);
+        target().provider().resume(id);
         awaitState(id, RuntimeState.RUNNING);
-        assertThat(readMarker(id)).contains("before-suspend");
+        assertThat(target().readMarker(id)).contains("before-suspend");
     }
 
     /** Suspending a stopped instance and resuming a running one do nothing. */
@@ -36,13 +36,13 @@ public abstract class LifecycleContract extends ProviderTckSupport {
         String id = newInstanceId();
         provisionRunning(id);
 
-        provider().suspend(id);
-        provider().suspend(id);
-        assertThat(awaitState(id, RuntimeState.STOPPED).appliedLimits()).isEqualTo(smallPlan());
+        target().provider().suspend(id);
+        target().provider().suspend(id);
+        assertThat(awaitState(id, RuntimeState.STOPPED).appliedLimits()).isEqualTo(target().smallPlan());
 
-        provider().resume(id);
-        provider().resume(id);
-        assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).isEqualTo(smallPlan());
+        target().provider().resume(id);
+        target().provider().resume(id);
+        assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).isEqualTo(target().smallPlan());
         assertThat(inventoryOf(id)).hasSize(1);
     }
 
@@ -51,19 +51,20 @@ public abstract class LifecycleContract extends ProviderTckSupport {
     public void changePlanAppliesNewLimits() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "before-plan-change");
+        target().writeMarker(id, "before-plan-change");
 
-        InstanceStatus up = provider().changePlan(id, largePlan());
-        assertThat(up.appliedLimits()).as("limits returned by changePlan").isEqualTo(largePlan());
-        assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).as("limits read back").isEqualTo(largePlan());
+        InstanceStatus up = target().provider().changePlan(id, target().largePlan());
+        assertThat(up.appliedLimits()).as("limits returned by changePlan").isEqualTo(target().largePlan());
+        assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).as("limits read back")
+                .isEqualTo(target().largePlan());
 
-        InstanceStatus same = provider().changePlan(id, largePlan());
-        assertThat(same.appliedLimits()).as("repeating a plan change").isEqualTo(largePlan());
+        InstanceStatus same = target().provider().changePlan(id, target().largePlan());
+        assertThat(same.appliedLimits()).as("repeating a plan change").isEqualTo(target().largePlan());
 
-        provider().changePlan(id, smallPlan());
+        target().provider().changePlan(id, target().smallPlan());
         assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).as("limits after going down")
-                .isEqualTo(smallPlan());
-        assertThat(readMarker(id)).contains("before-plan-change");
+                .isEqualTo(target().smallPlan());
+        assertThat(target().readMarker(id)).contains("before-plan-change");
         assertThat(inventoryOf(id)).hasSize(1);
     }
 
@@ -72,19 +73,20 @@ public abstract class LifecycleContract extends ProviderTckSupport {
     public void upgradeChangesVersionAndKeepsData() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "before-upgrade");
+        target().writeMarker(id, "before-upgrade");
 
-        InstanceStatus upgraded = provider().upgrade(request(id, smallPlan(), upgradedVersion()));
-        assertThat(upgraded.appVersion()).as("version returned by upgrade").isEqualTo(upgradedVersion());
+        InstanceStatus upgraded = target().provider()
+                .upgrade(request(id, target().smallPlan(), target().upgradedVersion()));
+        assertThat(upgraded.appVersion()).as("version returned by upgrade").isEqualTo(target().upgradedVersion());
 
         InstanceStatus observed = awaitState(id, RuntimeState.RUNNING);
-        assertThat(observed.appVersion()).isEqualTo(upgradedVersion());
-        assertThat(observed.appliedLimits()).isEqualTo(smallPlan());
-        assertThat(readMarker(id)).contains("before-upgrade");
+        assertThat(observed.appVersion()).isEqualTo(target().upgradedVersion());
+        assertThat(observed.appliedLimits()).isEqualTo(target().smallPlan());
+        assertThat(target().readMarker(id)).contains("before-upgrade");
 
-        provider().upgrade(request(id, smallPlan(), upgradedVersion()));
-        assertThat(awaitState(id, RuntimeState.RUNNING).appVersion()).isEqualTo(upgradedVersion());
-        assertThat(readMarker(id)).contains("before-upgrade");
+        target().provider().upgrade(request(id, target().smallPlan(), target().upgradedVersion()));
+        assertThat(awaitState(id, RuntimeState.RUNNING).appVersion()).isEqualTo(target().upgradedVersion());
+        assertThat(target().readMarker(id)).contains("before-upgrade");
         assertThat(inventoryOf(id)).hasSize(1);
     }
 
@@ -93,13 +95,14 @@ public abstract class LifecycleContract extends ProviderTckSupport {
     public void verbsOnUnknownInstanceThrowNotFound() {
         String id = newInstanceId();
 
-        assertThatThrownBy(() -> provider().suspend(id)).as("suspend").isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> provider().resume(id)).as("resume").isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> provider().changePlan(id, largePlan())).as("changePlan")
+        assertThatThrownBy(() -> target().provider().suspend(id)).as("suspend").isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> target().provider().resume(id)).as("resume").isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> target().provider().changePlan(id, target().largePlan())).as("changePlan")
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> provider().upgrade(request(id, smallPlan(), upgradedVersion()))).as("upgrade")
+        assertThatThrownBy(() -> target().provider()
+                        .upgrade(request(id, target().smallPlan(), target().upgradedVersion()))).as("upgrade")
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> provider().status(id)).as("status").isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> target().provider().status(id)).as("status").isInstanceOf(NotFoundException.class);
         assertThat(inventoryOf(id)).as("nothing created by failed verbs").isEmpty();
     }
 }

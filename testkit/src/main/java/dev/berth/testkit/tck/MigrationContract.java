@@ -3,7 +3,6 @@ package dev.berth.testkit.tck;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.provider.InstanceStatus;
 import dev.berth.core.provider.MigrationSupport;
-import dev.berth.core.provider.NodeRef;
 import dev.berth.core.provider.RuntimeState;
 import org.junit.jupiter.api.Test;
 
@@ -12,19 +11,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * TCK: moving an instance between two targets of the provider. Extend it only if the provider offers
- * {@link dev.berth.core.provider.RuntimeProvider#migration()}; every test here fails when the capability is
- * missing.
+ * {@link dev.berth.core.provider.RuntimeProvider#migration()} and its {@link TckTarget} names a second node
+ * ({@link TckTarget#otherNode()}); every test here fails when the capability is missing.
  */
 public abstract class MigrationContract extends ProviderTckSupport {
-
-    /** A second target of the same provider, different from {@link #node()}. */
-    protected abstract NodeRef otherNode();
 
     /** The provider declares the migration capability. */
     @Test
     public void capabilityDeclared() {
-        assertThat(provider().migration()).as("provider().migration()").isPresent();
-        assertThat(otherNode().target()).as("otherNode() must differ from node()").isNotEqualTo(node().target());
+        assertThat(target().provider().migration()).as("provider().migration()").isPresent();
+        assertThat(target().otherNode().target()).as("otherNode() must differ from node()")
+                .isNotEqualTo(target().node().target());
     }
 
     /** Migrate moves the instance to the other target, keeps its data and limits, and leaves one instance. */
@@ -32,15 +29,15 @@ public abstract class MigrationContract extends ProviderTckSupport {
     public void migrateMovesInstanceAndKeepsData() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "before-migration");
+        target().writeMarker(id, "before-migration");
 
-        InstanceStatus moved = migration().migrate(id, otherNode());
+        InstanceStatus moved = migration().migrate(id, target().otherNode());
 
-        assertThat(moved.nodeTarget()).as("target returned by migrate").isEqualTo(otherNode().target());
+        assertThat(moved.nodeTarget()).as("target returned by migrate").isEqualTo(target().otherNode().target());
         InstanceStatus observed = awaitState(id, RuntimeState.RUNNING);
-        assertThat(observed.nodeTarget()).as("target read back").isEqualTo(otherNode().target());
-        assertThat(observed.appliedLimits()).isEqualTo(smallPlan());
-        assertThat(readMarker(id)).contains("before-migration");
+        assertThat(observed.nodeTarget()).as("target read back").isEqualTo(target().otherNode().target());
+        assertThat(observed.appliedLimits()).isEqualTo(target().smallPlan());
+        assertThat(target().readMarker(id)).contains("before-migration");
         assertThat(inventoryOf(id)).as("entries after migration (old copy removed)").hasSize(1);
     }
 
@@ -49,13 +46,13 @@ public abstract class MigrationContract extends ProviderTckSupport {
     public void migrateToCurrentTargetChangesNothing() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "stay");
+        target().writeMarker(id, "stay");
 
-        InstanceStatus same = migration().migrate(id, node());
+        InstanceStatus same = migration().migrate(id, target().node());
 
-        assertThat(same.nodeTarget()).isEqualTo(node().target());
-        assertThat(awaitState(id, RuntimeState.RUNNING).nodeTarget()).isEqualTo(node().target());
-        assertThat(readMarker(id)).contains("stay");
+        assertThat(same.nodeTarget()).isEqualTo(target().node().target());
+        assertThat(awaitState(id, RuntimeState.RUNNING).nodeTarget()).isEqualTo(target().node().target());
+        assertThat(target().readMarker(id)).contains("stay");
         assertThat(inventoryOf(id)).hasSize(1);
     }
 
@@ -64,13 +61,14 @@ public abstract class MigrationContract extends ProviderTckSupport {
     public void migrateUnknownInstanceThrowsNotFound() {
         String id = newInstanceId();
 
-        assertThatThrownBy(() -> migration().migrate(id, otherNode())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> migration().migrate(id, target().otherNode())).isInstanceOf(NotFoundException.class);
         assertThat(inventoryOf(id)).isEmpty();
     }
 
     /** The provider's migration capability; fails the test when it is missing. */
     protected final MigrationSupport migration() {
-        return provider().migration()
-                .orElseThrow(() -> new AssertionError("provider " + provider().kind() + " declares no migration capability"));
+        return target().provider().migration()
+                .orElseThrow(() -> new AssertionError(
+                        "provider " + target().provider().kind() + " declares no migration capability"));
     }
 }

@@ -25,15 +25,15 @@ public abstract class ProvisionContract extends ProviderTckSupport {
     public void provisionRunsInstanceWithPlanLimits() {
         String id = newInstanceId();
 
-        InstanceStatus returned = provider().provision(request(id, smallPlan()));
+        InstanceStatus returned = target().provider().provision(request(id, target().smallPlan()));
         InstanceStatus observed = awaitState(id, RuntimeState.RUNNING);
 
         assertThat(returned.instanceId()).isEqualTo(id);
-        assertThat(returned.appliedLimits()).as("limits returned by provision").isEqualTo(smallPlan());
+        assertThat(returned.appliedLimits()).as("limits returned by provision").isEqualTo(target().smallPlan());
         assertThat(observed.instanceId()).isEqualTo(id);
-        assertThat(observed.appliedLimits()).as("limits read back by status").isEqualTo(smallPlan());
-        assertThat(observed.appVersion()).isEqualTo(version());
-        assertThat(observed.nodeTarget()).isEqualTo(node().target());
+        assertThat(observed.appliedLimits()).as("limits read back by status").isEqualTo(target().smallPlan());
+        assertThat(observed.appVersion()).isEqualTo(target().version());
+        assertThat(observed.nodeTarget()).isEqualTo(target().node().target());
     }
 
     /** Provisioning the same request twice converges on one instance and keeps its data. */
@@ -41,14 +41,14 @@ public abstract class ProvisionContract extends ProviderTckSupport {
     public void provisionTwiceKeepsOneInstanceAndItsData() {
         String id = newInstanceId();
         provisionRunning(id);
-        writeMarker(id, "first-provision");
+        target().writeMarker(id, "first-provision");
 
-        InstanceStatus again = provider().provision(request(id, smallPlan()));
+        InstanceStatus again = target().provider().provision(request(id, target().smallPlan()));
 
         assertThat(again.instanceId()).isEqualTo(id);
         assertThat(inventoryOf(id)).as("inventory entries of %s", id).hasSize(1);
-        assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).isEqualTo(smallPlan());
-        assertThat(readMarker(id)).as("data after the second provision").contains("first-provision");
+        assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).isEqualTo(target().smallPlan());
+        assertThat(target().readMarker(id)).as("data after the second provision").contains("first-provision");
     }
 
     /** Provisioning an existing, stopped instance starts it again (it converges to the request). */
@@ -56,10 +56,10 @@ public abstract class ProvisionContract extends ProviderTckSupport {
     public void provisionOfStoppedInstanceStartsIt() {
         String id = newInstanceId();
         provisionRunning(id);
-        provider().suspend(id);
+        target().provider().suspend(id);
         awaitState(id, RuntimeState.STOPPED);
 
-        provider().provision(request(id, smallPlan()));
+        target().provider().provision(request(id, target().smallPlan()));
 
         assertThat(awaitState(id, RuntimeState.RUNNING).instanceId()).isEqualTo(id);
         assertThat(inventoryOf(id)).hasSize(1);
@@ -70,20 +70,20 @@ public abstract class ProvisionContract extends ProviderTckSupport {
     public void statusOfUnknownInstanceThrowsNotFound() {
         String id = newInstanceId();
 
-        assertThatThrownBy(() -> provider().status(id)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> target().provider().status(id)).isInstanceOf(NotFoundException.class);
     }
 
     /** Inventory lists each instance this test created exactly once and keeps listing everything else. */
     @Test
     public void inventoryListsExactlyTheCreatedInstances() {
-        Set<String> before = ids(provider().inventory());
+        Set<String> before = ids(target().provider().inventory());
         String a = newInstanceId();
         String b = newInstanceId();
         String neverProvisioned = newInstanceId();
         provisionRunning(a);
         provisionRunning(b);
 
-        List<InstanceStatus> after = provider().inventory();
+        List<InstanceStatus> after = target().provider().inventory();
         Set<String> afterIds = ids(after);
 
         assertThat(after).extracting(InstanceStatus::instanceId).as("inventory has no duplicates")
@@ -94,8 +94,8 @@ public abstract class ProvisionContract extends ProviderTckSupport {
         assertThat(afterIds).doesNotContain(neverProvisioned);
         assertThat(after).filteredOn(s -> s.instanceId().equals(a) || s.instanceId().equals(b))
                 .allSatisfy(s -> {
-                    assertThat(s.appliedLimits()).isEqualTo(smallPlan());
-                    assertThat(s.nodeTarget()).isEqualTo(node().target());
+                    assertThat(s.appliedLimits()).isEqualTo(target().smallPlan());
+                    assertThat(s.nodeTarget()).isEqualTo(target().node().target());
                 });
     }
 
@@ -105,11 +105,11 @@ public abstract class ProvisionContract extends ProviderTckSupport {
         String id = newInstanceId();
         provisionRunning(id);
 
-        provider().terminate(id);
+        target().provider().terminate(id);
 
         assertThat(inventoryOf(id)).isEmpty();
-        assertThatThrownBy(() -> provider().status(id)).isInstanceOf(NotFoundException.class);
-        assertThat(leftovers(id)).as("leftovers of %s", id).isEmpty();
+        assertThatThrownBy(() -> target().provider().status(id)).isInstanceOf(NotFoundException.class);
+        assertThat(target().leftovers(id)).as("leftovers of %s", id).isEmpty();
     }
 
     /** Terminate is idempotent: twice, and on an id that never existed, it succeeds. */
@@ -118,9 +118,9 @@ public abstract class ProvisionContract extends ProviderTckSupport {
         String id = newInstanceId();
         provisionRunning(id);
 
-        provider().terminate(id);
-        assertThatCode(() -> provider().terminate(id)).as("second terminate").doesNotThrowAnyException();
-        assertThatCode(() -> provider().terminate(newInstanceId())).as("terminate of an unknown id")
+        target().provider().terminate(id);
+        assertThatCode(() -> target().provider().terminate(id)).as("second terminate").doesNotThrowAnyException();
+        assertThatCode(() -> target().provider().terminate(newInstanceId())).as("terminate of an unknown id")
                 .doesNotThrowAnyException();
         assertThat(inventoryOf(id)).isEmpty();
     }
@@ -128,13 +128,13 @@ public abstract class ProvisionContract extends ProviderTckSupport {
     /** The provider names itself, reaches its runtime and reports the test node with a real capacity. */
     @Test
     public void describesItselfAndItsNodes() {
-        assertThat(provider().kind()).isNotBlank();
-        assertThatCode(() -> provider().testConnection()).doesNotThrowAnyException();
+        assertThat(target().provider().kind()).isNotBlank();
+        assertThatCode(() -> target().provider().testConnection()).doesNotThrowAnyException();
 
-        List<NodeCapacity> nodes = provider().nodes();
+        List<NodeCapacity> nodes = target().provider().nodes();
 
-        assertThat(nodes).extracting(NodeCapacity::target).contains(node().target());
-        assertThat(nodes).filteredOn(n -> n.target().equals(node().target())).allSatisfy(n -> {
+        assertThat(nodes).extracting(NodeCapacity::target).contains(target().node().target());
+        assertThat(nodes).filteredOn(n -> n.target().equals(target().node().target())).allSatisfy(n -> {
             assertThat(n.cpuMillis()).isPositive();
             assertThat(n.memoryBytes()).isPositive();
             assertThat(n.diskBytes()).isPositive();

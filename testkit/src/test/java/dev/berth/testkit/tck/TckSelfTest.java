@@ -12,12 +12,12 @@ import dev.berth.core.provider.NodeRef;
 import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.testkit.memory.InMemoryProvider;
+import dev.berth.testkit.memory.InMemoryTckTarget;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -29,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TckSelfTest {
 
-    private final InMemoryProvider memory = new InMemoryProvider(
-            Map.of("mem-1", InMemoryProvider.DEFAULT_CAPACITY, "mem-2", InMemoryProvider.DEFAULT_CAPACITY));
+    private final InMemoryProvider memory = InMemoryTckTarget.twoTargets();
 
     @Test
     void correctProviderPassesTheCheckedTests() {
@@ -84,12 +83,12 @@ class TckSelfTest {
 
     @Test
     void leftoversReportedByTheSubclassAreCaught() {
-        Provision suite = new Provision(new Broken(memory), memory) {
+        Provision suite = new Provision(new InMemoryTckTarget(new Broken(memory), memory) {
             @Override
-            protected List<String> leftovers(String instanceId) {
+            public List<String> leftovers(String instanceId) {
                 return List.of("volume " + instanceId + "-data");
             }
-        };
+        });
 
         assertFails(suite, ProvisionContract::provisionRunsInstanceWithPlanLimits);
     }
@@ -163,6 +162,21 @@ class TckSelfTest {
         assertFails(new Migration(provider, memory), MigrationContract::migrateMovesInstanceAndKeepsData);
     }
 
+    @Test
+    void targetWithoutSecondNodeFailsTheMigrationSuite() {
+        TckTarget full = new InMemoryTckTarget(memory, memory);
+        TckTarget oneNode = new TckTarget() { // implements only what is abstract, so otherNode() is the default
+            @Override public RuntimeProvider provider() { return full.provider(); }
+            @Override public NodeRef node() { return full.node(); }
+            @Override public List<ComponentSpec> components(String id, String v) { return full.components(id, v); }
+            @Override public void writeMarker(String id, String content) { full.writeMarker(id, content); }
+            @Override public Optional<String> readMarker(String id) { return full.readMarker(id); }
+        };
+
+        assertThatThrownBy(() -> runTest(new Migration(oneNode), MigrationContract::capabilityDeclared))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("otherNode()");
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private interface SuiteTest<S> {
@@ -209,77 +223,61 @@ class TckSelfTest {
         @Override public Optional<MigrationSupport> migration() { return real.migration(); }
     }
 
-    private static List<ComponentSpec> app(String version) {
-        return List.of(new ComponentSpec("app", "tck/app:" + version, null, List.of(), List.of(), Map.of(), Map.of(),
-                null, true));
+    /** The in-memory target around {@code provider}, with a short wait so a broken promise fails fast. */
+    private static TckTarget fastTarget(RuntimeProvider provider, InMemoryProvider memory) {
+        return new InMemoryTckTarget(provider, memory) {
+            @Override
+            public Duration stateTimeout() {
+                return Duration.ofSeconds(1);
+            }
+        };
     }
 
     private static class Provision extends ProvisionContract {
-        private final RuntimeProvider provider;
-        private final InMemoryProvider memory;
+        private final TckTarget target;
 
         Provision(RuntimeProvider provider, InMemoryProvider memory) {
-            this.provider = provider;
-            this.memory = memory;
+            this(fastTarget(provider, memory));
         }
 
-        @Override protected RuntimeProvider provider() { return provider; }
-        @Override protected NodeRef node() { return new NodeRef("n1", "mem-1", Map.of()); }
-        @Override protected List<ComponentSpec> components(String id, String version) { return app(version); }
-        @Override protected void writeMarker(String id, String c) { memory.writeData(id, "marker", c); }
-        @Override protected Optional<String> readMarker(String id) { return memory.readData(id, "marker"); }
-        @Override protected Duration stateTimeout() { return Duration.ofSeconds(1); }
+        Provision(TckTarget target) {
+            this.target = target;
+        }
+
+        @Override protected TckTarget target() { return target; }
     }
 
     private static class Lifecycle extends LifecycleContract {
-        private final RuntimeProvider provider;
-        private final InMemoryProvider memory;
+        private final TckTarget target;
 
         Lifecycle(RuntimeProvider provider, InMemoryProvider memory) {
-            this.provider = provider;
-            this.memory = memory;
+            this.target = fastTarget(provider, memory);
         }
 
-        @Override protected RuntimeProvider provider() { return provider; }
-        @Override protected NodeRef node() { return new NodeRef("n1", "mem-1", Map.of()); }
-        @Override protected List<ComponentSpec> components(String id, String version) { return app(version); }
-        @Override protected void writeMarker(String id, String c) { memory.writeData(id, "marker", c); }
-        @Override protected Optional<String> readMarker(String id) { return memory.readData(id, "marker"); }
-        @Override protected Duration stateTimeout() { return Duration.ofSeconds(1); }
+        @Override protected TckTarget target() { return target; }
     }
 
     private static class Backup extends BackupContract {
-        private final RuntimeProvider provider;
-        private final InMemoryProvider memory;
+        private final TckTarget target;
 
         Backup(RuntimeProvider provider, InMemoryProvider memory) {
-            this.provider = provider;
-            this.memory = memory;
+            this.target = fastTarget(provider, memory);
         }
 
-        @Override protected RuntimeProvider provider() { return provider; }
-        @Override protected NodeRef node() { return new NodeRef("n1", "mem-1", Map.of()); }
-        @Override protected List<ComponentSpec> components(String id, String version) { return app(version); }
-        @Override protected void writeMarker(String id, String c) { memory.writeData(id, "marker", c); }
-        @Override protected Optional<String> readMarker(String id) { return memory.readData(id, "marker"); }
-        @Override protected Duration stateTimeout() { return Duration.ofSeconds(1); }
+        @Override protected TckTarget target() { return target; }
     }
 
     private static class Migration extends MigrationContract {
-        private final RuntimeProvider provider;
-        private final InMemoryProvider memory;
+        private final TckTarget target;
 
         Migration(RuntimeProvider provider, InMemoryProvider memory) {
-            this.provider = provider;
-            this.memory = memory;
+            this(fastTarget(provider, memory));
         }
 
-        @Override protected RuntimeProvider provider() { return provider; }
-        @Override protected NodeRef node() { return new NodeRef("n1", "mem-1", Map.of()); }
-        @Override protected NodeRef otherNode() { return new NodeRef("n2", "mem-2", Map.of()); }
-        @Override protected List<ComponentSpec> components(String id, String version) { return app(version); }
-        @Override protected void writeMarker(String id, String c) { memory.writeData(id, "marker", c); }
-        @Override protected Optional<String> readMarker(String id) { return memory.readData(id, "marker"); }
-        @Override protected Duration stateTimeout() { return Duration.ofSeconds(1); }
+        Migration(TckTarget target) {
+            this.target = target;
+        }
+
+        @Override protected TckTarget target() { return target; }
     }
 }

@@ -1,0 +1,49 @@
+package dev.berth.k3s.it;
+
+import dev.berth.core.provider.ComponentSpec;
+import dev.berth.core.provider.NodeRef;
+import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.testkit.tck.TckTarget;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The provider TCK's view of the shared {@link TestCluster} (readiness from {@link FakeKubelet}): the marker is an
+ * annotation on the app's data claim, leftovers are whatever still carries the instance's label. Closing it does
+ * nothing: the cluster is shared by every integration test of the JVM.
+ */
+final class K3sTckTarget implements TckTarget {
+
+    private final TestCluster cluster = TestCluster.get();
+
+    @Override
+    public RuntimeProvider provider() {
+        return cluster.provider;
+    }
+
+    @Override
+    public NodeRef node() {
+        return TestCluster.NODE;
+    }
+
+    @Override
+    public List<ComponentSpec> components(String instanceId, String version) {
+        return TestCluster.components(version);
+    }
+
+    @Override
+    public void writeMarker(String instanceId, String content) {
+        cluster.writeMarker(instanceId, content);
+    }
+
+    @Override
+    public Optional<String> readMarker(String instanceId) {
+        return cluster.readMarker(instanceId);
+    }
+
+    @Override
+    public List<String> leftovers(String instanceId) {
+        return cluster.labelled(instanceId);
+    }
+}
