@@ -115,6 +115,9 @@ abstract class IntegrationsEngineContract {
         harness(NotificationSettings.defaults());
         var t = h.tenant();
         Instance i = h.awaitState(h.provision(t, "ghost").id(), InstanceState.ACTIVE);
+        // the ready message is its own operation, and it is dropped by design once the instance is terminated:
+        // let it go out before the instance moves on
+        await(() -> notifier.sent(Notification.Type.INSTANCE_READY).size() == 1);
         h.awaitDone(h.berth.instances().suspend(i.id(), SuspensionReason.ADMIN).id());
         h.awaitDone(h.berth.instances().resume(i.id()).id());
         h.awaitDone(h.berth.instances().terminate(i.id()).id());
