@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,6 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * A {@link Clock} that only moves when a test moves it. Thread-safe: workers may read it while the test
  * advances it. Clocks derived with {@link #withZone(ZoneId)} share the same time, so advancing one advances
  * all of them (the engine may ask for a zoned clock and the test still controls it).
+ *
+ * <p>The clock keeps whole microseconds, as the databases Berth stores its times in do. With nanoseconds, a time
+ * written and read back (rounded by the database) could differ from the same time computed in memory, and a test
+ * that moves the clock exactly to a deadline would then stand a fraction of a microsecond before it.
  */
 public final class FakeClock extends Clock {
 
@@ -20,7 +25,7 @@ public final class FakeClock extends Clock {
 
     /** A clock standing at {@code start}, in UTC. */
     public FakeClock(Instant start) {
-        this(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
+        this(new AtomicReference<>(micros(Objects.requireNonNull(start, "start"))), ZoneOffset.UTC);
     }
 
     private FakeClock(AtomicReference<Instant> now, ZoneId zone) {
@@ -39,12 +44,16 @@ public final class FakeClock extends Clock {
             // a negative advance is nearly always a sign mistake in a test; going back must be explicit
             throw new IllegalArgumentException("cannot advance by a negative duration " + amount + "; use set()");
         }
-        return now.updateAndGet(t -> t.plus(amount));
+        return now.updateAndGet(t -> micros(t.plus(amount)));
     }
 
     /** Puts the clock at {@code instant} (forward or backward). */
     public void set(Instant instant) {
-        now.set(Objects.requireNonNull(instant, "instant"));
+        now.set(micros(Objects.requireNonNull(instant, "instant")));
+    }
+
+    private static Instant micros(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override

@@ -67,4 +67,13 @@ class FakeClockTest {
 
         assertThat(clock.instant()).isEqualTo(START.plusMillis(8000));
     }
+
+    @Test
+    void keepsWholeMicrosecondsAsTheDatabaseDoes() {
+        FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00.123456789Z"));
+        assertThat(clock.instant()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123456Z"));
+        assertThat(clock.advance(Duration.ofNanos(1_999))).isEqualTo(Instant.parse("2026-01-01T00:00:00.123457Z"));
+        clock.set(Instant.parse("2026-02-01T00:00:00.000000999Z"));
+        assertThat(clock.instant()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+    }
 }
