@@ -41,6 +41,10 @@ import java.util.regex.Pattern;
  * @param progressDeadline      Deployment {@code progressDeadlineSeconds}: after it a rollout counts as failed
  * @param rolloutTimeout        how long resume and upgrade wait for a rollout
  * @param terminateTimeout      how long terminate waits for the namespace to disappear
+ * @param archiverImage         image of the backup/restore Job's container; needs {@code sh}, {@code tar},
+ *                              {@code head}, {@code cp}, {@code rm} and {@code sleep} (busybox has them)
+ * @param archiverTimeout       how long one backup or restore may take, Job start included; also the Job pod's
+ *                              {@code activeDeadlineSeconds}
  */
 public record K3sSettings(String kubeconfig, String server, String token, boolean insecureSkipTlsVerify,
                           String namespacePrefix, String fieldManager, String storageClass, String ingressClass,
@@ -48,9 +52,11 @@ public record K3sSettings(String kubeconfig, String server, String token, boolea
                           String dnsNamespace, Map<String, String> dnsPodLabels, boolean internetEgress,
                           String podSecurity, Map<String, Long> nonRootImages, List<String> nodeClassLabels,
                           boolean pinToNode, Duration progressDeadline, Duration rolloutTimeout,
-                          Duration terminateTimeout) {
+                          Duration terminateTimeout, String archiverImage, Duration archiverTimeout) {
 
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9]([a-z0-9-]{0,20})?");
+    /** Busybox from Docker Hub, pinned: the archiver needs nothing but its shell and tar. */
+    public static final String DEFAULT_ARCHIVER_IMAGE = "docker.io/library/busybox:1.36.1";
     private static final Set<String> LEVELS = Set.of("privileged", "baseline", "restricted");
 
     public K3sSettings {
@@ -59,6 +65,9 @@ public record K3sSettings(String kubeconfig, String server, String token, boolea
         }
         if (!PREFIX.matcher(namespacePrefix).matches()) {
             throw new InvalidSpecException("namespacePrefix", "must be up to 21 lower-case letters, digits or dashes");
+        }
+        if (archiverImage == null || archiverImage.isBlank()) {
+            throw new InvalidSpecException("archiverImage", "must name an image");
         }
         if (!LEVELS.contains(podSecurity)) {
             throw new InvalidSpecException("podSecurity", "must be one of " + LEVELS);
@@ -102,14 +111,16 @@ public record K3sSettings(String kubeconfig, String server, String token, boolea
                 bool(c, "pinToNode", false),
                 duration(c, "progressDeadline", Duration.ofMinutes(10)),
                 duration(c, "rolloutTimeout", Duration.ofMinutes(10)),
-                duration(c, "terminateTimeout", Duration.ofMinutes(5)));
+                duration(c, "terminateTimeout", Duration.ofMinutes(5)),
+                c.getOrDefault("archiverImage", DEFAULT_ARCHIVER_IMAGE),
+                duration(c, "archiverTimeout", Duration.ofMinutes(30)));
     }
 
     @Override
     public String toString() {
         return "K3sSettings[kubeconfig=" + kubeconfig + ", server=" + server + ", token=" + (token == null ? null : "****")
                 + ", namespacePrefix=" + namespacePrefix + ", storageClass=" + storageClass + ", ingressClass=" + ingressClass
-                + ", tls=" + tls + ", clusterIssuer=" + clusterIssuer + ", podSecurity=" + podSecurity + ", pinToNode=" + pinToNode + "]";
+                + ", tls=" + tls + ", clusterIssuer=" + clusterIssuer + ", podSecurity=" + podSecurity + ", pinToNode=" + pinToNode + ", archiverImage=" + archiverImage + "]";
     }
 
     private static boolean bool(Map<String, String> c, String key, boolean fallback) {

@@ -26,6 +26,8 @@ class K3sSettingsTest {
         assertThat(s.podSecurity()).isEqualTo("baseline");
         assertThat(s.nonRootImages()).containsEntry("n8nio/n8n", 1000L);
         assertThat(s.pinToNode()).isFalse();
+        assertThat(s.archiverImage()).isEqualTo("docker.io/library/busybox:1.36.1");
+        assertThat(s.archiverTimeout()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
@@ -51,6 +53,8 @@ class K3sSettingsTest {
         assertField(Map.of("kubeconfig", "k", "namespacePrefix", "Berth_"), "namespacePrefix");
         assertField(Map.of("kubeconfig", "k", "nonRootImages", "ghost"), "nonRootImages");
         assertField(Map.of("kubeconfig", "k", "nonRootImages", "ghost=node"), "nonRootImages");
+        assertField(Map.of("kubeconfig", "k", "archiverImage", " "), "archiverImage");
+        assertField(Map.of("kubeconfig", "k", "archiverTimeout", "PT0S"), "archiverTimeout");
     }
 
     @Test

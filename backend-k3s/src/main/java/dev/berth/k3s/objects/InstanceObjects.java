@@ -14,10 +14,13 @@ import io.kubernetes.client.openapi.models.V1DeploymentSpec;
 import io.kubernetes.client.openapi.models.V1DeploymentStrategy;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1EnvVarSource;
+import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
 import io.kubernetes.client.openapi.models.V1HTTPIngressRuleValue;
 import io.kubernetes.client.openapi.models.V1IPBlock;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobSpec;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1IngressBackend;
 import io.kubernetes.client.openapi.models.V1IngressRule;
@@ -69,19 +72,34 @@ import java.util.TreeMap;
 
 /**
  * Renders the Kubernetes objects of one instance from its {@link InstanceSpec} and the provider's settings, in
- * the order they are applied: Namespace, ResourceQuota, LimitRange, NetworkPolicies, ServiceAccount, Secrets,
- * PVCs, Deployments, Services, Ingress. Pure: no API calls, so the object set is unit-tested as YAML.
+ * the order they are applied: Namespace, ResourceQuotas (storage; compute; archiver), LimitRange, NetworkPolicies,
+ * ServiceAccount, Secrets, PVCs, Deployments, Services, Ingress; and the backup/restore archiver Job on demand.
+ * Pure: no API calls, so the object set is unit-tested as YAML.
  *
  * <p>The plan's resources are for the instance as a whole: they are split evenly over the components (the
  * first component takes the rounding remainder) and the disk evenly over the volumes, and the namespace's
- * ResourceQuota caps the total at exactly the plan.
+ * ResourceQuotas cap the total at exactly the plan.
  */
 public final class InstanceObjects {
 
     /** Name of the instance's ServiceAccount. */
     public static final String SERVICE_ACCOUNT = "berth-instance";
-    /** Name of the ResourceQuota and the LimitRange. */
+    /** Name of the LimitRange and of the ResourceQuota holding the plan's storage. */
     public static final String QUOTA = "berth-plan";
+    /** Name of the ResourceQuota holding the plan's CPU and memory. */
+    public static final String COMPUTE_QUOTA = "berth-plan-compute";
+    /** Name of the ResourceQuota of the backup/restore archiver pod. */
+    public static final String ARCHIVER_QUOTA = "berth-archiver";
+    /** Component label value, container name and name prefix of the backup/restore archiver. */
+    public static final String ARCHIVER = "berth-archiver";
+    /** Where the archiver mounts each claim, as {@code <root>/<claim name>}. */
+    public static final String ARCHIVER_VOLUMES = "/berth/volumes";
+    /** The archiver's scratch space (an emptyDir) where a restore unpacks before it touches a claim. */
+    public static final String ARCHIVER_SCRATCH = "/berth/scratch";
+    private static final long ARCHIVER_CPU_MILLIS = 500;
+    private static final long ARCHIVER_MEMORY_BYTES = 256 * ResourceLimits.MIB;
+    // the capabilities tar needs as root to read every file and put owners and modes back; all in Pod Security baseline
+    private static final List<String> ARCHIVER_CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
     private static final String[] PRIVATE_RANGES = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"};
     private static final int PROBE_PERIOD_SECONDS = 5;
 
@@ -118,6 +136,8 @@ public final class InstanceObjects {
         List<KubernetesObject> out = new ArrayList<>();
         out.add(namespaceObject(spec, suspended));
         out.add(quota(spec));
+        out.add(computeQuota(spec));
+        out.add(archiverQuota(spec));
         out.add(limitRange(spec));
         out.addAll(networkPolicies(spec));
         out.add(serviceAccount(spec));
@@ -159,21 +179,52 @@ public final class InstanceObjects {
                 .metadata(new V1ObjectMeta().name(namespace(spec.instanceId())).labels(labels).annotations(annotations));
     }
 
+    /**
+     * The plan's storage and service caps. It is named like the quota of earlier versions (which also held the
+     * compute caps), so applying it to an existing instance converges instead of leaving a stale object.
+     */
     V1ResourceQuota quota(InstanceSpec spec) {
+        ResourceLimits r = spec.resources();
+        Map<String, Quantity> hard = new TreeMap<>();
+        hard.put("requests.storage", Quantities.bytes(r.diskBytes()));
+        hard.put("persistentvolumeclaims", new Quantity(Integer.toString(volumeCount(spec))));
+        hard.put("services.loadbalancers", new Quantity("0"));
+        hard.put("services.nodeports", new Quantity("0"));
+        return new V1ResourceQuota().apiVersion("v1").kind("ResourceQuota")
+                .metadata(meta(spec, QUOTA, null)).spec(new V1ResourceQuotaSpec().hard(hard));
+    }
+
+    /**
+     * The plan's CPU and memory, exactly, for the long-running pods. Scoped to {@code NotTerminating} (pods
+     * without {@code activeDeadlineSeconds}) so that a backup taken while the app runs is not refused for a
+     * plan that is already fully used: the archiver pod has a deadline and counts against
+     * {@link #archiverQuota} instead.
+     */
+    V1ResourceQuota computeQuota(InstanceSpec spec) {
         ResourceLimits r = spec.resources();
         Map<String, Quantity> hard = new TreeMap<>();
         hard.put("requests.cpu", Quantities.cpu(r.cpuRequestMillis()));
         hard.put("limits.cpu", Quantities.cpu(r.cpuLimitMillis()));
         hard.put("requests.memory", Quantities.bytes(r.memoryRequestBytes()));
         hard.put("limits.memory", Quantities.bytes(r.memoryLimitBytes()));
-        hard.put("requests.storage", Quantities.bytes(r.diskBytes()));
-        hard.put("persistentvolumeclaims", new Quantity(Integer.toString(volumeCount(spec))));
-        // one pod per component, plus one for a backup or restore Job
-        hard.put("pods", new Quantity(Integer.toString(spec.components().size() + 1)));
-        hard.put("services.loadbalancers", new Quantity("0"));
-        hard.put("services.nodeports", new Quantity("0"));
+        hard.put("pods", new Quantity(Integer.toString(spec.components().size())));
         return new V1ResourceQuota().apiVersion("v1").kind("ResourceQuota")
-                .metadata(meta(spec, QUOTA, null)).spec(new V1ResourceQuotaSpec().hard(hard));
+                .metadata(meta(spec, COMPUTE_QUOTA, null))
+                .spec(new V1ResourceQuotaSpec().hard(hard).scopes(List.of("NotTerminating")));
+    }
+
+    /** Room for exactly one archiver pod (pods with a deadline), at the archiver's own size. */
+    V1ResourceQuota archiverQuota(InstanceSpec spec) {
+        V1ResourceRequirements a = archiverResources(spec);
+        Map<String, Quantity> hard = new TreeMap<>();
+        hard.put("requests.cpu", a.getRequests().get("cpu"));
+        hard.put("limits.cpu", a.getLimits().get("cpu"));
+        hard.put("requests.memory", a.getRequests().get("memory"));
+        hard.put("limits.memory", a.getLimits().get("memory"));
+        hard.put("pods", new Quantity("1"));
+        return new V1ResourceQuota().apiVersion("v1").kind("ResourceQuota")
+                .metadata(meta(spec, ARCHIVER_QUOTA, null))
+                .spec(new V1ResourceQuotaSpec().hard(hard).scopes(List.of("Terminating")));
     }
 
     V1LimitRange limitRange(InstanceSpec spec) {
@@ -341,6 +392,73 @@ public final class InstanceObjects {
                                 .metadata(new V1ObjectMeta().labels(podLabels)
                                         .annotations(new TreeMap<>(Map.of(Labels.APP_VERSION, spec.appVersion()))))
                                 .spec(pod)));
+    }
+
+    /**
+     * The archiver Job of a backup or restore: one pod that mounts the instance's claims under
+     * {@value #ARCHIVER_VOLUMES} (read-only for a backup) and a scratch emptyDir, and sleeps until Berth has run
+     * tar in it through the API server's exec, or its deadline passes. It runs as root with only the capabilities
+     * tar needs to read any file and restore owners and modes (allowed by Pod Security "baseline").
+     *
+     * @param name     Job name
+     * @param claims   claim names to mount
+     * @param readOnly mount the claims read-only
+     * @param node     node to run on (where the instance's pods run, as a ReadWriteOnce claim needs), or null
+     */
+    public V1Job archiverJob(InstanceSpec spec, String name, List<String> claims, boolean readOnly, String node) {
+        long deadline = settings.archiverTimeout().toSeconds();
+        V1Container container = new V1Container().name(ARCHIVER).image(settings.archiverImage()).imagePullPolicy("IfNotPresent")
+                .command(List.of("sleep", Long.toString(deadline)))
+                .resources(archiverResources(spec))
+                .securityContext(new V1SecurityContext().allowPrivilegeEscalation(false).runAsUser(0L)
+                        .capabilities(new V1Capabilities().drop(List.of("ALL")).add(ARCHIVER_CAPABILITIES)));
+        List<V1Volume> volumes = new ArrayList<>();
+        for (String claim : claims) {
+            container.addVolumeMountsItem(new V1VolumeMount().name(claim).mountPath(ARCHIVER_VOLUMES + "/" + claim).readOnly(readOnly));
+            volumes.add(new V1Volume().name(claim).persistentVolumeClaim(
+                    new V1PersistentVolumeClaimVolumeSource().claimName(claim).readOnly(readOnly)));
+        }
+        container.addVolumeMountsItem(new V1VolumeMount().name("scratch").mountPath(ARCHIVER_SCRATCH));
+        // medium "" (node disk) spelled out: an empty emptyDir object would be pruned from the apply body
+        volumes.add(new V1Volume().name("scratch").emptyDir(new V1EmptyDirVolumeSource().medium("")));
+        Map<String, String> nodeSelector = nodeSelector(spec);
+        if (node != null) {
+            nodeSelector.put("kubernetes.io/hostname", node);
+        }
+        V1PodSpec pod = new V1PodSpec().serviceAccountName(SERVICE_ACCOUNT).automountServiceAccountToken(false)
+                .enableServiceLinks(false).restartPolicy("Never")
+                // the deadline makes it a "Terminating" pod: it counts against the archiver quota, not the plan's
+                .activeDeadlineSeconds(deadline)
+                .securityContext(new V1PodSecurityContext().seccompProfile(new V1SeccompProfile().type("RuntimeDefault")))
+                .containers(List.of(container)).volumes(volumes);
+        if (!nodeSelector.isEmpty()) {
+            pod.nodeSelector(nodeSelector);
+        }
+        return new V1Job().apiVersion("batch/v1").kind("Job").metadata(meta(spec, name, ARCHIVER))
+                .spec(new V1JobSpec().backoffLimit(0).activeDeadlineSeconds(deadline)
+                        .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels(spec, ARCHIVER))).spec(pod)));
+    }
+
+    /** The archiver's size: small requests, limits capped by the plan's (the LimitRange's maximum). */
+    private static V1ResourceRequirements archiverResources(InstanceSpec spec) {
+        ResourceLimits r = spec.resources();
+        long cpuLimit = Math.min(ARCHIVER_CPU_MILLIS, r.cpuLimitMillis());
+        long memoryLimit = Math.min(ARCHIVER_MEMORY_BYTES, r.memoryLimitBytes());
+        return new V1ResourceRequirements()
+                .requests(resources("cpu", Quantities.cpu(Math.min(10, cpuLimit)),
+                        "memory", Quantities.bytes(Math.min(32 * ResourceLimits.MIB, memoryLimit))))
+                .limits(resources("cpu", Quantities.cpu(cpuLimit), "memory", Quantities.bytes(memoryLimit)));
+    }
+
+    /** The names of the instance's claims, in render order. */
+    public static List<String> claimNames(InstanceSpec spec) {
+        List<String> out = new ArrayList<>();
+        for (InstanceSpec.Component c : spec.components()) {
+            for (ComponentSpec.Volume v : c.volumes()) {
+                out.add(claimName(c.name(), v.name()));
+            }
+        }
+        return out;
     }
 
     private static V1SecurityContext containerSecurity(Long uid) {

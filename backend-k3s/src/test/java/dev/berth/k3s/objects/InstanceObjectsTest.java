@@ -11,6 +11,8 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1LimitRange;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
@@ -58,7 +60,11 @@ class InstanceObjectsTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("appsAndPlans")
     void renderedObjectsMatchTheReviewedGoldenFile(String app, String planName, ResourceLimits plan) throws IOException {
-        String yaml = yaml(objects.render(spec(app, plan), secrets(app, plan), false));
+        // the object set as applied, then the archiver Job of a backup taken while the app runs on a node
+        InstanceSpec spec = spec(app, plan);
+        List<KubernetesObject> applied = new java.util.ArrayList<>(objects.render(spec, secrets(app, plan), false));
+        applied.add(objects.archiverJob(spec, "berth-archiver-backup", InstanceObjects.claimNames(spec), true, "worker-1"));
+        String yaml = yaml(applied);
         Path file = GOLDEN.resolve(app + "-" + planName + ".yaml");
         if (Boolean.getBoolean("berth.golden.update")) {
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -84,7 +90,7 @@ class InstanceObjectsTest {
         assertThat(set.get(0).getMetadata().getName()).isEqualTo(ns);
         assertThat(set.get(0).getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "baseline")
                 .containsEntry("pod-security.kubernetes.io/warn", "restricted");
-        assertThat(kinds(set)).startsWith("Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy")
+        assertThat(kinds(set)).startsWith("Namespace", "ResourceQuota", "ResourceQuota", "ResourceQuota", "LimitRange", "NetworkPolicy")
                 .contains("ServiceAccount", "Secret", "PersistentVolumeClaim", "Deployment", "Service", "Ingress");
     }
 
@@ -92,8 +98,13 @@ class InstanceObjectsTest {
     @MethodSource("appsAndPlans")
     void quotaEqualsThePlanAndComponentLimitsSumToIt(String app, String planName, ResourceLimits plan) {
         List<KubernetesObject> set = objects.render(spec(app, plan), secrets(app, plan), false);
-        V1ResourceQuota quota = only(set, V1ResourceQuota.class);
-        var hard = quota.getSpec().getHard();
+        V1ResourceQuota storage = named(set, V1ResourceQuota.class, InstanceObjects.QUOTA);
+        V1ResourceQuota compute = named(set, V1ResourceQuota.class, InstanceObjects.COMPUTE_QUOTA);
+        assertThat(storage.getSpec().getScopes()).isNullOrEmpty();
+        assertThat(compute.getSpec().getScopes()).containsExactly("NotTerminating");
+        var hard = new java.util.HashMap<>(storage.getSpec().getHard());
+        hard.putAll(compute.getSpec().getHard());
+        assertThat(hard).hasSize(9);
         assertThat(Quantities.millis(hard.get("requests.cpu"))).isEqualTo(plan.cpuRequestMillis());
         assertThat(Quantities.millis(hard.get("limits.cpu"))).isEqualTo(plan.cpuLimitMillis());
         assertThat(Quantities.bytes(hard.get("requests.memory"))).isEqualTo(plan.memoryRequestBytes());
@@ -117,6 +128,47 @@ class InstanceObjectsTest {
                 .isEqualTo(plan.diskBytes());
         V1LimitRange range = only(set, V1LimitRange.class);
         assertThat(Quantities.millis(range.getSpec().getLimits().get(0).getMax().get("cpu"))).isEqualTo(plan.cpuLimitMillis());
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("appsAndPlans")
+    void theArchiverFitsItsOwnQuotaAndTheLimitRangeAndMountsEveryClaim(String app, String planName, ResourceLimits plan) {
+        InstanceSpec spec = spec(app, plan);
+        List<KubernetesObject> set = objects.render(spec, secrets(app, plan), false);
+        List<String> claims = all(set, V1PersistentVolumeClaim.class).stream().map(c -> c.getMetadata().getName()).toList();
+        V1Job job = objects.archiverJob(spec, "berth-archiver-backup", InstanceObjects.claimNames(spec), true, "worker-1");
+        V1PodSpec pod = job.getSpec().getTemplate().getSpec();
+        V1Container archiver = pod.getContainers().get(0);
+
+        assertThat(InstanceObjects.claimNames(spec)).containsExactlyElementsOf(claims);
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
+                .extracting(v -> v.getPersistentVolumeClaim().getClaimName()).containsExactlyElementsOf(claims);
+        assertThat(archiver.getVolumeMounts()).filteredOn(m -> m.getMountPath().startsWith(InstanceObjects.ARCHIVER_VOLUMES + "/"))
+                .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue()).hasSize(claims.size());
+        assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/hostname", "worker-1");
+        // a deadline makes it a Terminating pod: the plan's NotTerminating quota does not count it, its own does
+        assertThat(pod.getActiveDeadlineSeconds()).isEqualTo(SETTINGS.archiverTimeout().toSeconds());
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        V1ResourceQuota own = named(set, V1ResourceQuota.class, InstanceObjects.ARCHIVER_QUOTA);
+        assertThat(own.getSpec().getScopes()).containsExactly("Terminating");
+        var hard = own.getSpec().getHard();
+        assertThat(hard.get("pods").getNumber().intValue()).isOne();
+        assertThat(Quantities.millis(archiver.getResources().getLimits().get("cpu"))).isEqualTo(Quantities.millis(hard.get("limits.cpu")))
+                .isLessThanOrEqualTo(plan.cpuLimitMillis());
+        assertThat(Quantities.bytes(archiver.getResources().getLimits().get("memory"))).isEqualTo(Quantities.bytes(hard.get("limits.memory")))
+                .isLessThanOrEqualTo(plan.memoryLimitBytes());
+        assertThat(Quantities.bytes(archiver.getResources().getRequests().get("memory")))
+                .isLessThanOrEqualTo(Quantities.bytes(archiver.getResources().getLimits().get("memory")));
+        assertThat(archiver.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(archiver.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.INSTANCE, spec.instanceId())
+                .containsEntry(Labels.COMPONENT, InstanceObjects.ARCHIVER);
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.INSTANCE, spec.instanceId());
+
+        V1Job restore = objects.archiverJob(spec, "berth-archiver-restore", InstanceObjects.claimNames(spec), false, null);
+        assertThat(restore.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                .allSatisfy(m -> assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE));
     }
 
     @Test
@@ -237,6 +289,12 @@ class InstanceObjectsTest {
 
     private static List<String> kinds(List<KubernetesObject> set) {
         return set.stream().map(KubernetesObject::getKind).toList();
+    }
+
+    private static <T extends KubernetesObject> T named(List<KubernetesObject> set, Class<T> type, String name) {
+        List<T> found = all(set, type).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+        assertThat(found).as(type.getSimpleName() + " " + name).hasSize(1);
+        return found.get(0);
     }
 
     private static <T> T only(List<KubernetesObject> set, Class<T> type) {
