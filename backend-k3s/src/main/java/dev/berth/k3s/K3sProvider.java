@@ -1,11 +1,14 @@
 package dev.berth.k3s;
 
+import dev.berth.core.backup.BackupManifest;
+import dev.berth.core.backup.BackupStore;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.plan.ResourceLimits;
+import dev.berth.core.provider.BackupSupport;
 import dev.berth.core.provider.ComponentSpec;
 import dev.berth.core.provider.InstanceStatus;
 import dev.berth.core.provider.NodeCapacity;
@@ -13,6 +16,7 @@ import dev.berth.core.provider.ProvisionRequest;
 import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.provider.RuntimeState;
 import dev.berth.core.secret.SecretValue;
+import dev.berth.k3s.backup.ClaimArchiver;
 import dev.berth.k3s.capacity.NodeUsage;
 import dev.berth.k3s.kube.KubeApi;
 import dev.berth.k3s.objects.InstanceObjects;
@@ -34,14 +38,26 @@ import io.kubernetes.client.util.generic.options.ListOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runtime provider for a K3s (or any Kubernetes) cluster: each instance lives in its own namespace with a
@@ -53,8 +69,13 @@ import java.util.Objects;
  * <p>Suspend scales the Deployments to 0 with a merge patch (PVCs and Secrets stay); resume scales them back and
  * waits for kubectl's rollout-status rule; an upgrade whose rollout fails is rolled back to the previous spec;
  * terminate deletes the namespace and waits until it is gone.
+ *
+ * <p>Backup archives every PVC of the instance as one tar stream into the {@link BackupStore}, while the app
+ * keeps running; restore verifies the archive against its manifest, stops the pods, replaces the claims'
+ * contents and starts them again if they ran. Both work through an archiver Job and the API server's exec
+ * ({@link ClaimArchiver}), so Berth needs no other route into the cluster.
  */
-public final class K3sProvider implements RuntimeProvider {
+public final class K3sProvider implements RuntimeProvider, BackupSupport {
 
     /** The kind this provider registers under. */
     public static final String KIND = "k3s";
@@ -65,12 +86,14 @@ public final class K3sProvider implements RuntimeProvider {
     private final K3sSettings settings;
     private final KubeApi kube;
     private final InstanceObjects objects;
+    private final ClaimArchiver archiver;
 
     /** A provider over an already configured client (tests, hosts with their own client set-up). */
     public K3sProvider(K3sSettings settings, ApiClient client) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.kube = new KubeApi(client, settings.fieldManager());
         this.objects = new InstanceObjects(settings);
+        this.archiver = new ClaimArchiver(kube, objects, settings);
     }
 
     @Override
@@ -211,6 +234,138 @@ public final class K3sProvider implements RuntimeProvider {
         var http = kube.client().getHttpClient();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+    }
+
+    // ------------------------------------------------------------------------------------------ backup / restore
+
+    @Override
+    public Optional<BackupSupport> backups() {
+        return Optional.of(this);
+    }
+
+    /**
+     * {@inheritDoc} Runs tar over all the instance's claims in an archiver pod on the node its pods run on (the
+     * app keeps running, so the archive is crash-consistent, as after a power cut) and streams it into
+     * {@code store}; a tar that fails makes the store's write fail, so no partial archive is kept.
+     */
+    @Override
+    public BackupManifest backup(String instanceId, String backupId, BackupStore store) {
+        Objects.requireNonNull(store, "store");
+        if (backupId == null || backupId.isBlank()) {
+            throw new InvalidSpecException("backupId", "must not be blank");
+        }
+        V1Namespace ns = existingNamespace(instanceId);
+        InstanceSpec spec = spec(ns);
+        List<String> claims = InstanceObjects.claimNames(spec);
+        BackupManifest draft = new BackupManifest(backupId, instanceId, spec.appId(), spec.appVersion(), Instant.now(), 0, null, null);
+        BackupManifest stored = claims.isEmpty()
+                ? store.put(draft, new ByteArrayInputStream(EMPTY_TAR))
+                : archiver.backup(spec, claims, runningNode(instanceId), in -> store.put(draft, in));
+        log.info("backed up instance {} ({} claims, {} bytes) as {}", instanceId, claims.size(), stored.sizeBytes(), backupId);
+        return stored;
+    }
+
+    /**
+     * {@inheritDoc} The archive is copied out of the store and checked against the manifest's size and SHA-256
+     * first (a mismatch changes nothing); then the Deployments are scaled to 0, the archiver unpacks the archive
+     * into scratch space and only then replaces each claim's contents, and the Deployments come back if they ran.
+     */
+    @Override
+    public void restore(String instanceId, BackupManifest backup, BackupStore store) {
+        Objects.requireNonNull(backup, "backup");
+        Objects.requireNonNull(store, "store");
+        V1Namespace ns = existingNamespace(instanceId);
+        InstanceSpec spec = spec(ns);
+        Path archive;
+        try {
+            archive = Files.createTempFile("berth-k3s-restore-", ".tar");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            long size = copyVerified(store, backup, archive);
+            List<String> claims = InstanceObjects.claimNames(spec);
+            if (claims.isEmpty()) {
+                return;
+            }
+            boolean running = !suspended(ns);
+            scaleTo(instanceId, 0);
+            try {
+                awaitNoAppPods(instanceId);
+                archiver.restore(spec, claims, archive, size);
+            } finally {
+                if (running) {
+                    scaleTo(instanceId, 1);   // also after a failure: a failed restore must not leave the app down
+                }
+            }
+            if (running && awaitRollout(instanceId) != Rollout.State.COMPLETE) {
+                throw new UnavailableException("instance " + instanceId + ": data restored, but the rollout did not complete within "
+                        + settings.rolloutTimeout());
+            }
+            log.info("restored instance {} from {}", instanceId, backup.backupId());
+        } finally {
+            try {
+                Files.deleteIfExists(archive);
+            } catch (IOException e) {
+                log.warn("could not delete temporary archive {}: {}", archive, e.toString());
+            }
+        }
+    }
+
+    /** An empty tar archive (two zero blocks): the backup of an instance without volumes. */
+    private static final byte[] EMPTY_TAR = new byte[1024];
+
+    /** Copies the archive to {@code file}, failing (nothing changed yet) unless size and SHA-256 match the manifest. */
+    private static long copyVerified(BackupStore store, BackupManifest backup, Path file) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        try (InputStream in = store.open(backup.backupId());
+             OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            throw new UnavailableException("reading backup " + backup.backupId() + " failed", e);
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String digest = HexFormat.of().formatHex(sha256.digest());
+        if ((backup.sizeBytes() > 0 && size != backup.sizeBytes()) || (backup.sha256() != null && !backup.sha256().equalsIgnoreCase(digest))) {
+            throw new BerthException("backup " + backup.backupId() + " does not match its manifest (size or SHA-256); nothing was restored", false);
+        }
+        return size;
+    }
+
+    private void scaleTo(String instanceId, int replicas) {
+        String ns = objects.namespace(instanceId);
+        for (V1Deployment d : deployments(instanceId)) {
+            kube.mergePatch(V1Deployment.class, ns, d.getMetadata().getName(), "{\"spec\":{\"replicas\":" + replicas + "}}");
+        }
+    }
+
+    /** Waits until the app's pods are gone, so that no running container writes to a claim being replaced. */
+    private void awaitNoAppPods(String instanceId) {
+        String selector = Labels.instanceSelector(instanceId) + "," + Labels.COMPONENT + "!=" + InstanceObjects.ARCHIVER;
+        Instant deadline = Instant.now().plus(settings.rolloutTimeout());
+        while (!kube.list(V1Pod.class, objects.namespace(instanceId), selector).isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new UnavailableException("instance " + instanceId + ": pods still running " + settings.rolloutTimeout()
+                        + " after scaling to 0; nothing was restored");
+            }
+            pause();
+        }
+    }
+
+    /** The node the instance's pods are bound to, or null when none is. */
+    private String runningNode(String instanceId) {
+        return kube.list(V1Pod.class, objects.namespace(instanceId), Labels.instanceSelector(instanceId)).stream()
+                .map(p -> p.getSpec().getNodeName()).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     // ------------------------------------------------------------------------------------------ internals

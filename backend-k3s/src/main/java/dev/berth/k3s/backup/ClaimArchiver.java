@@ -1,0 +1,311 @@
+package dev.berth.k3s.backup;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.k3s.K3sSettings;
+import dev.berth.k3s.kube.KubeApi;
+import dev.berth.k3s.objects.InstanceObjects;
+import dev.berth.k3s.objects.InstanceSpec;
+import io.kubernetes.client.Exec;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobCondition;
+import io.kubernetes.client.openapi.models.V1Pod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Moves the contents of an instance's PVCs in and out of the cluster as one tar stream, the way
+ * {@code kubectl cp} does: an archiver Job mounts the claims ({@link InstanceObjects#archiverJob}), and Berth runs
+ * {@code tar} in its pod through the API server's {@code pods/exec} (WebSocket, channel protocol v4), reading
+ * the archive from stdout or feeding it to stdin. The archive's top-level directories are the claim names.
+ *
+ * <p>Nothing but the API server is needed between Berth and the cluster: no object store the cluster must
+ * reach, no port on the Berth side. One archiver runs per instance at a time (its quota holds one pod); a Job
+ * left behind by a crashed attempt is deleted before the next one starts, and every Job is deleted when its
+ * exec is done, whether it succeeded or not.
+ */
+public final class ClaimArchiver {
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimArchiver.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    /** Pod waiting reasons that will not resolve by waiting. */
+    private static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "CreateContainerConfigError", "CreateContainerError");
+    private static final int STDERR_LIMIT = 2048;
+
+    /**
+     * Unpacks stdin (exactly {@code $1} bytes: the v4 exec protocol cannot signal the end of stdin) into scratch
+     * space, checks that every claim ({@code $2...}) has its directory there, and only then replaces each claim's
+     * contents, so a failed unpack leaves the claims untouched.
+     */
+    private static final String RESTORE_SCRIPT = """
+            set -e
+            size=$1; shift
+            work=%1$s/restore
+            rm -rf "$work"; mkdir -p "$work"
+            head -c "$size" | tar -x -f - -C "$work"
+            for c in "$@"; do [ -d "$work/$c" ] || { echo "the archive holds no data for claim $c" >&2; exit 3; }; done
+            for c in "$@"; do
+              rm -rf "%2$s/$c/"* "%2$s/$c/".[!.]* "%2$s/$c/"..?*
+              cp -a "$work/$c/." "%2$s/$c/"
+            done
+            rm -rf "$work"
+            """.formatted(InstanceObjects.ARCHIVER_SCRATCH, InstanceObjects.ARCHIVER_VOLUMES);
+
+    private final KubeApi kube;
+    private final InstanceObjects objects;
+    private final K3sSettings settings;
+
+    public ClaimArchiver(KubeApi kube, InstanceObjects objects, K3sSettings settings) {
+        this.kube = kube;
+        this.objects = objects;
+        this.settings = settings;
+    }
+
+    /**
+     * Archives the claims and hands the tar stream to {@code consumer}, which must read it to the end. The stream
+     * throws an IOException at its end when tar failed, so a consumer that stores it never keeps a partial
+     * archive as if it were whole.
+     *
+     * @param node node the instance's pods run on, or null
+     */
+    public <T> T backup(InstanceSpec spec, List<String> claims, String node, Function<InputStream, T> consumer) {
+        String job = InstanceObjects.ARCHIVER + "-backup";
+        String pod = start(spec, job, claims, true, node);
+        try {
+            List<String> command = new ArrayList<>(List.of("tar", "-c", "-f", "-", "-C", InstanceObjects.ARCHIVER_VOLUMES));
+            command.addAll(claims);
+            Process tar = exec(spec, pod, command, false);
+            // take stdout before anything else: client-java refuses a stream once the socket has closed, and tar's
+            // output (at least 10 KiB) holds the socket open in stdout's pipe until it is read
+            InputStream stdout = tar.getInputStream();
+            CompletableFuture<String> stderr = drain(tar.getErrorStream());
+            try (InputStream archive = new CheckedEnd(stdout, tar, stderr, "tar in " + pod)) {
+                return consumer.apply(archive);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                tar.destroy();
+            }
+        } finally {
+            stop(spec, job);
+        }
+    }
+
+    /**
+     * Replaces the claims' contents with the archive's (a file of {@code size} bytes). The instance's pods must be
+     * stopped: the claims are mounted read-write here.
+     */
+    public void restore(InstanceSpec spec, List<String> claims, Path archive, long size) {
+        String job = InstanceObjects.ARCHIVER + "-restore";
+        String pod = start(spec, job, claims, false, null);
+        try {
+            List<String> command = new ArrayList<>(List.of("sh", "-c", RESTORE_SCRIPT, "restore", Long.toString(size)));
+            command.addAll(claims);
+            Process sh = exec(spec, pod, command, true);
+            try {
+                CompletableFuture<String> stderr = drain(sh.getErrorStream());
+                CompletableFuture<String> stdout = drain(sh.getInputStream());
+                try (OutputStream in = sh.getOutputStream()) {
+                    Files.copy(archive, in);
+                    in.flush();
+                }
+                int exit = awaitExit(sh, "restore in " + pod);
+                if (exit != 0) {
+                    throw new BerthException("restore in " + pod + " exited with " + exit + ": " + stderr.getNow("")
+                            + stdout.getNow(""), true);
+                }
+            } catch (IOException e) {
+                throw new UnavailableException("streaming the archive to " + pod + " failed", e);
+            } finally {
+                sh.destroy();
+            }
+        } finally {
+            stop(spec, job);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ Job lifecycle
+
+    /** Creates the Job (after removing a leftover of the same name) and waits until its pod's container runs. */
+    private String start(InstanceSpec spec, String job, List<String> claims, boolean readOnly, String node) {
+        String ns = objects.namespace(spec.instanceId());
+        Instant deadline = Instant.now().plus(settings.archiverTimeout());
+        if (kube.delete(V1Job.class, ns, job)) {
+            log.info("removed archiver Job {}/{} left by an earlier attempt", ns, job);
+        }
+        while (!pods(ns, job).isEmpty()) {   // its quota holds one pod: the old one must be gone first
+            pause(deadline, "the earlier archiver pod of " + ns + " to go away");
+        }
+        kube.apply(objects.archiverJob(spec, job, claims, readOnly, node));
+        String last = "no pod yet";
+        while (true) {
+            V1Job current = kube.get(V1Job.class, ns, job).orElseThrow(() ->
+                    new UnavailableException("archiver Job " + ns + "/" + job + " disappeared while starting"));
+            if (current.getStatus() != null && current.getStatus().getConditions() != null) {
+                for (V1JobCondition c : current.getStatus().getConditions()) {
+                    if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {
+                        throw new UnavailableException("archiver Job " + ns + "/" + job + " failed: " + c.getReason() + " " + c.getMessage());
+                    }
+                }
+            }
+            for (V1Pod pod : pods(ns, job)) {
+                String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+                List<V1ContainerStatus> containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+                        ? List.of() : pod.getStatus().getContainerStatuses();
+                if ("Running".equals(phase) && containers.stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null)) {
+                    return pod.getMetadata().getName();
+                }
+                if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+                    throw new UnavailableException("archiver pod " + ns + "/" + pod.getMetadata().getName() + " ended (" + phase + ") before use");
+                }
+                for (V1ContainerStatus c : containers) {
+                    if (c.getState() != null && c.getState().getWaiting() != null) {
+                        String reason = c.getState().getWaiting().getReason();
+                        last = reason + ": " + c.getState().getWaiting().getMessage();
+                        if (HOPELESS.contains(reason)) {
+                            throw new UnavailableException("archiver pod " + ns + "/" + pod.getMetadata().getName()
+                                    + " cannot start (" + last + "); check archiverImage " + settings.archiverImage());
+                        }
+                    }
+                }
+                if (phase != null) {
+                    last = "pod " + phase;
+                }
+            }
+            pause(deadline, "the archiver pod of " + ns + " to run (" + last + ")");
+        }
+    }
+
+    private void stop(InstanceSpec spec, String job) {
+        try {
+            kube.delete(V1Job.class, objects.namespace(spec.instanceId()), job);
+        } catch (RuntimeException e) {
+            // the next attempt removes it first; the namespace's deletion removes it at the latest
+            log.warn("could not delete archiver Job {} of instance {}: {}", job, spec.instanceId(), e.toString());
+        }
+    }
+
+    private List<V1Pod> pods(String ns, String job) {
+        return kube.list(V1Pod.class, ns, "job-name=" + job);
+    }
+
+    private Process exec(InstanceSpec spec, String pod, List<String> command, boolean stdin) {
+        String ns = objects.namespace(spec.instanceId());
+        try {
+            return new Exec(kube.client()).newExecutionBuilder(ns, pod, command.toArray(String[]::new))
+                    .setContainer(InstanceObjects.ARCHIVER).setStdin(stdin).setStdout(true).setStderr(true).setTty(false)
+                    .execute();
+        } catch (ApiException | IOException e) {
+            throw new UnavailableException("exec into archiver pod " + ns + "/" + pod + " failed", e);
+        }
+    }
+
+    private int awaitExit(Process process, String what) {
+        try {
+            if (!process.waitFor(settings.archiverTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new UnavailableException(what + " did not finish within " + settings.archiverTimeout());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    /** Reads a stream in the background (so the process never blocks on it), keeping its first bytes. */
+    private static CompletableFuture<String> drain(InputStream in) {
+        // its own thread: the read blocks for as long as the exec runs, which the common pool must not absorb
+        return CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream kept = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try (in) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    kept.write(buffer, 0, Math.min(n, Math.max(0, STDERR_LIMIT - kept.size())));
+                }
+            } catch (IOException e) {
+                // the exec ended; what was read so far is the message
+            }
+            return kept.toString(StandardCharsets.UTF_8).strip();
+        }, task -> {
+            Thread t = new Thread(task, "berth-archiver-drain");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static void pause(Instant deadline, String what) {
+        if (Instant.now().isAfter(deadline)) {
+            throw new UnavailableException("timed out waiting for " + what);
+        }
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    /** An exec's stdout that, at its end, fails unless the command exited 0. */
+    private final class CheckedEnd extends FilterInputStream {
+        private final Process process;
+        private final CompletableFuture<String> stderr;
+        private final String what;
+        private boolean checked;
+
+        CheckedEnd(InputStream in, Process process, CompletableFuture<String> stderr, String what) {
+            super(in);
+            this.process = process;
+            this.stderr = stderr;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            return b < 0 ? end() : b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            return n < 0 ? end() : n;
+        }
+
+        private int end() throws IOException {
+            if (!checked) {
+                checked = true;
+                int exit;
+                try {
+                    exit = awaitExit(process, what);
+                } catch (UnavailableException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                if (exit != 0) {
+                    throw new IOException(what + " exited with " + exit + ": " + stderr.getNow(""));
+                }
+            }
+            return -1;
+        }
+    }
+}
