@@ -4,6 +4,8 @@ import dev.berth.k3s.kube.KubeApi;
 import dev.berth.k3s.objects.Labels;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Binding;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
@@ -32,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * ReplicaSet and Deployment controllers compute readiness and rollout status themselves), and completes the
  * deletion of its terminating pods (grace period 0), as a kubelet confirms a stopped container. Pods whose image
  * contains a string registered with {@link #failImagesContaining} never become ready.
+ *
+ * <p>App pods are only simulated, but pods of a Job (Berth's backup/restore archiver) really run: in a Docker
+ * container with their claims mounted ({@link DockerPods}), and the API server reaches them for {@code exec}
+ * through this kubelet's streaming endpoint ({@link KubeletStreams}, registered as the node's kubelet port).
  */
 final class FakeKubelet implements AutoCloseable {
 
@@ -42,6 +48,8 @@ final class FakeKubelet implements AutoCloseable {
     private final GenericKubernetesApi<V1Pod, V1PodList> pods;
     private final String defaultNode;
     private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
+    private final DockerPods docker;
+    private final KubeletStreams streams;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fake-kubelet");
         t.setDaemon(true);
@@ -53,6 +61,34 @@ final class FakeKubelet implements AutoCloseable {
         this.core = new CoreV1Api(kube.client());
         this.pods = new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", kube.client());
         this.defaultNode = defaultNode;
+        DockerPods.deleteTree(DockerPods.ROOT);
+        this.docker = new DockerPods(this::claimUid);
+        this.streams = new KubeletStreams(docker, this::runningPodUid);
+    }
+
+    /** The port of the kubelet's streaming endpoint, for the node's {@code daemonEndpoints}. */
+    int streamingPort() {
+        return streams.port();
+    }
+
+    /** The directory holding the data of a claim (created on first use). */
+    java.nio.file.Path claimDir(String namespace, String claim) {
+        try {
+            return java.nio.file.Files.createDirectories(DockerPods.claimDir(claimUid(namespace + "/" + claim)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String claimUid(String namespacedName) {
+        String[] parts = namespacedName.split("/", 2);
+        return kube.get(io.kubernetes.client.openapi.models.V1PersistentVolumeClaim.class, parts[0], parts[1])
+                .map(c -> c.getMetadata().getUid())
+                .orElseThrow(() -> new IllegalStateException("no claim " + namespacedName));
+    }
+
+    private String runningPodUid(String namespace, String name) {
+        return kube.get(V1Pod.class, namespace, name).filter(docker::runs).map(p -> p.getMetadata().getUid()).orElse(null);
     }
 
     FakeKubelet start() {
@@ -87,6 +123,7 @@ final class FakeKubelet implements AutoCloseable {
             return;   // a real kubelet runs that node
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
+            docker.remove(pod);
             DeleteOptions now = new DeleteOptions();
             now.setGracePeriodSeconds(0L);
             pods.delete(ns, name, now);
@@ -101,6 +138,10 @@ final class FakeKubelet implements AutoCloseable {
             } catch (RuntimeException | io.kubernetes.client.openapi.ApiException e) {
                 // the server answers a Status, which the typed client cannot read as a Binding; the binding is made
             }
+            return;
+        }
+        if (ownedByJob(pod)) {
+            runForReal(pod);
             return;
         }
         String image = pod.getSpec().getContainers().get(0).getImage();
@@ -118,6 +159,26 @@ final class FakeKubelet implements AutoCloseable {
         kube.updateStatus(pod, V1Pod::getStatus);
     }
 
+    private static boolean ownedByJob(V1Pod pod) {
+        return pod.getMetadata().getOwnerReferences() != null
+                && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Job".equals(o.getKind()));
+    }
+
+    /** Starts the pod's container in Docker once and reports it running (not ready: an archiver has no probe). */
+    private void runForReal(V1Pod pod) {
+        if (docker.runs(pod)) {
+            return;
+        }
+        docker.start(pod);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<V1ContainerStatus> containers = pod.getSpec().getContainers().stream().map(c -> new V1ContainerStatus()
+                .name(c.getName()).image(c.getImage()).imageID("docker://" + c.getImage()).ready(false).started(true)
+                .restartCount(0).state(new V1ContainerState().running(new V1ContainerStateRunning().startedAt(now)))).toList();
+        pod.status(new V1PodStatus().phase("Running").containerStatuses(containers).startTime(now).hostIP("127.0.0.1")
+                .podIP("10.42.0.11").conditions(List.of(new V1PodCondition().type("PodScheduled").status("True").lastTransitionTime(now))));
+        kube.updateStatus(pod, V1Pod::getStatus);
+    }
+
     private static boolean ready(V1Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
@@ -126,5 +187,7 @@ final class FakeKubelet implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        streams.close();
+        docker.close();
     }
 }

@@ -76,7 +76,8 @@ class K3sBackendIT {
         String ns = provider.objects().namespace(id);
 
         Map<String, KubernetesObject> objects = cluster.objectsOf(id);
-        assertThat(objects.keySet()).containsExactlyInAnyOrder("Namespace/" + ns, "ResourceQuota/berth-plan", "LimitRange/berth-plan",
+        assertThat(objects.keySet()).containsExactlyInAnyOrder("Namespace/" + ns, "ResourceQuota/berth-plan",
+                "ResourceQuota/berth-plan-compute", "ResourceQuota/berth-archiver", "LimitRange/berth-plan",
                 "NetworkPolicy/default-deny", "NetworkPolicy/allow-dns", "NetworkPolicy/allow-same-instance",
                 "NetworkPolicy/allow-from-ingress", "NetworkPolicy/allow-internet-egress", "ServiceAccount/berth-instance",
                 "Secret/app-secrets", "Secret/db-secrets", "PersistentVolumeClaim/app-data", "PersistentVolumeClaim/db-data",
@@ -92,11 +93,14 @@ class K3sBackendIT {
         assertThat(new String(secret.getData().get("DB_PASSWORD"), StandardCharsets.UTF_8)).isEqualTo("s3cret-db-value");
 
         // the quota the server holds, and the one its quota controller enforces, are exactly the plan
-        V1ResourceQuota quota = (V1ResourceQuota) objects.get("ResourceQuota/berth-plan");
-        assertPlan(quota.getSpec().getHard(), PLAN);
+        assertPlan(planQuota(ns), PLAN);
         await("quota controller").atMost(Duration.ofSeconds(60)).until(() -> cluster.kube.get(V1ResourceQuota.class, ns, "berth-plan")
                 .map(q -> q.getStatus() != null && q.getStatus().getHard() != null
                         && Quantities.bytes(q.getStatus().getHard().get("requests.storage")) == PLAN.diskBytes()).orElse(false));
+        // the running pods use the plan's CPU request to the last milli: the compute quota is exactly full
+        await("compute quota usage").atMost(Duration.ofSeconds(60)).until(() -> cluster.kube.get(V1ResourceQuota.class, ns,
+                        InstanceObjects.COMPUTE_QUOTA).map(q -> q.getStatus() != null && q.getStatus().getUsed() != null
+                        && Quantities.millis(q.getStatus().getUsed().get("requests.cpu")) == PLAN.cpuRequestMillis()).orElse(false));
         // the containers' requests and limits as stored add up to the plan
         List<V1Container> containers = objects.values().stream().filter(V1Deployment.class::isInstance)
                 .flatMap(d -> ((V1Deployment) d).getSpec().getTemplate().getSpec().getContainers().stream()).toList();
@@ -115,12 +119,23 @@ class K3sBackendIT {
         awaitState(id, RuntimeState.RUNNING);
         // controllers write status (quota usage, rollout) for a while: wait until the object set stands still
         Map<String, String> settled = awaitSettled(id);
+        Map<String, String> contentBefore = contents(id);
 
         provider.provision(request(id, PLAN, "1.0.0"));
         provider.changePlan(id, PLAN);
 
-        assertThat(resourceVersions(id)).as("resourceVersion of every object after re-provision and same-plan change")
-                .isEqualTo(settled);
+        assertThat(contents(id)).as("every object's metadata and spec after re-provision and same-plan change")
+                .isEqualTo(contentBefore);
+        Map<String, String> after = resourceVersions(id);
+        // v1.20 quirk: the first write after the quota admission (kube-apiserver) and the quota controller both
+        // recorded status.used re-encodes their managedFields entries, which bumps a quota's resourceVersion once
+        // (upstream kubernetes/kubernetes#95460 family); nothing of Berth's changes, and the next apply is a no-op
+        assertThat(withoutQuotas(after)).as("resourceVersion of every non-quota object").isEqualTo(withoutQuotas(settled));
+
+        provider.provision(request(id, PLAN, "1.0.0"));
+        provider.changePlan(id, PLAN);
+
+        assertThat(resourceVersions(id)).as("resourceVersion of every object after a second re-provision").isEqualTo(after);
     }
 
     @Test
@@ -153,8 +168,7 @@ class K3sBackendIT {
 
         assertThat(provider.changePlan(id, BIGGER).appliedLimits()).isEqualTo(BIGGER);
 
-        assertPlan(cluster.kube.get(V1ResourceQuota.class, provider.objects().namespace(id), InstanceObjects.QUOTA).orElseThrow()
-                .getSpec().getHard(), BIGGER);
+        assertPlan(planQuota(provider.objects().namespace(id)), BIGGER);
         assertThat(awaitState(id, RuntimeState.RUNNING).appliedLimits()).isEqualTo(BIGGER);
         assertThat(claimUids(id)).isEqualTo(claims);
     }
@@ -274,6 +288,32 @@ class K3sBackendIT {
 
     private static NodeCapacity node(List<NodeCapacity> nodes) {
         return nodes.stream().filter(n -> n.target().equals(TestCluster.NODE_NAME)).findFirst().orElseThrow();
+    }
+
+    /** Each object as JSON without what the server and controllers maintain (resourceVersion, managedFields, status). */
+    private Map<String, String> contents(String id) {
+        return cluster.objectsOf(id).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
+            com.google.gson.JsonObject json = io.kubernetes.client.openapi.JSON.getGson().toJsonTree(e.getValue()).getAsJsonObject();
+            json.remove("status");
+            json.getAsJsonObject("metadata").remove("resourceVersion");
+            json.getAsJsonObject("metadata").remove("managedFields");
+            return json.toString();
+        }, (a, b) -> a, TreeMap::new));
+    }
+
+    private static Map<String, String> withoutQuotas(Map<String, String> versions) {
+        Map<String, String> out = new TreeMap<>(versions);
+        out.keySet().removeIf(k -> k.startsWith("ResourceQuota/"));
+        return out;
+    }
+
+    /** The plan's caps as the server holds them: the storage quota and the compute quota together. */
+    private Map<String, io.kubernetes.client.custom.Quantity> planQuota(String ns) {
+        Map<String, io.kubernetes.client.custom.Quantity> hard = new java.util.HashMap<>();
+        for (String name : List.of(InstanceObjects.QUOTA, InstanceObjects.COMPUTE_QUOTA)) {
+            hard.putAll(cluster.kube.get(V1ResourceQuota.class, ns, name).orElseThrow().getSpec().getHard());
+        }
+        return hard;
     }
 
     private static void assertPlan(Map<String, io.kubernetes.client.custom.Quantity> hard, ResourceLimits plan) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The provider TCK's view of the shared {@link TestCluster} (readiness from {@link FakeKubelet}): the marker is an
- * annotation on the app's data claim, leftovers are whatever still carries the instance's label. Closing it does
+ * The provider TCK's view of the shared {@link TestCluster} (readiness from {@link FakeKubelet}): the marker is a
+ * file in the data of the app's claim, leftovers are whatever still carries the instance's label. Closing it does
  * nothing: the cluster is shared by every integration test of the JVM.
  */
 final class K3sTckTarget implements TckTarget {

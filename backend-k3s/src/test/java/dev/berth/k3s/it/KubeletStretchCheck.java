@@ -17,7 +17,12 @@ import io.kubernetes.client.openapi.models.V1PersistentVolumeList;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeSpec;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import dev.berth.core.backup.BackupManifest;
+import dev.berth.testkit.memory.InMemoryBackupStore;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +35,9 @@ import static org.awaitility.Awaitility.await;
  * MANUAL experiment, not part of CI (not named *IT): with {@code scripts/kubelet-stretch.sh start} running a real
  * kubelet on containerd as node {@code berth-kubelet-node}, the TCK app's two pods are pinned there, start from
  * the locally imported images, pass their real HTTP and TCP probes, stop on suspend and start again on resume.
- * The {@link FakeKubelet} only plays the scheduler here (it binds pods to the node their selector names and leaves
- * pods of other nodes alone). PVs are pre-bound hostPath volumes, as no provisioner runs.
+ * Then a backup and a restore run through the real kubelet's exec into the archiver pod and move a file on the
+ * hostPath volume. The {@link FakeKubelet} only plays the scheduler here (it binds pods to the node their selector
+ * names and leaves pods of other nodes alone). PVs are pre-bound hostPath volumes, as no provisioner runs.
  */
 class KubeletStretchCheck {
 
@@ -41,7 +47,7 @@ class KubeletStretchCheck {
     void tenantPodsRunAndBecomeReadyOnARealKubelet() throws Exception {
         TestCluster cluster = TestCluster.get();
         K3sSettings settings = K3sSettings.from(Map.of("kubeconfig", System.getenv("BERTH_TEST_KUBECONFIG"), "pinToNode", "true",
-                "rolloutTimeout", "PT3M"));
+                "rolloutTimeout", "PT3M", "archiverImage", "docker.io/berth-k3s-stretch/archiver:1", "archiverTimeout", "PT3M"));
         K3sProvider provider = new K3sProvider(settings, K3sProviderFactory.client(settings));
         String id = "stretch-" + System.currentTimeMillis() % 100000;
         String ns = provider.objects().namespace(id);
@@ -71,6 +77,17 @@ class KubeletStretchCheck {
             provider.suspend(id);
             await().atMost(Duration.ofMinutes(2)).until(() -> pods(cluster, ns, id).isEmpty());
             provider.resume(id);
+            assertThat(provider.status(id).state()).isEqualTo(RuntimeState.RUNNING);
+
+            // backup and restore through a real kubelet's exec (containerd's streaming server), bytes on a real disk
+            Path marker = Path.of("/var/tmp/berth-k3s-stretch/pv", id, "app-data", "marker");
+            Files.writeString(marker, "before the backup");
+            InMemoryBackupStore store = new InMemoryBackupStore();
+            BackupManifest manifest = provider.backup(id, "stretch-backup", store);
+            assertThat(manifest.sizeBytes()).isPositive();
+            Files.writeString(marker, "after the backup");
+            provider.restore(id, manifest, store);
+            assertThat(Files.readString(marker)).isEqualTo("before the backup");
             assertThat(provider.status(id).state()).isEqualTo(RuntimeState.RUNNING);
         } finally {
             provider.terminate(id);

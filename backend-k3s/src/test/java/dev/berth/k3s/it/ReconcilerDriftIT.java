@@ -47,7 +47,8 @@ class ReconcilerDriftIT {
             512 * ResourceLimits.MIB, 2 * ResourceLimits.GIB), BackupPolicy.NONE, null, null, null, Map.of());
 
     private final TestCluster cluster = TestCluster.get();
-    private final K3sProvider provider = cluster.provider;
+    // its own provider: closing the engine closes its providers, and the shared one serves the other tests of the JVM
+    private final K3sProvider provider = new K3sProvider(cluster.settings, dev.berth.k3s.K3sProviderFactory.client(cluster.settings));
     private Berth berth;
     private String instanceId;
 

@@ -8,6 +8,7 @@ import dev.berth.k3s.K3sProviderFactory;
 import dev.berth.k3s.K3sSettings;
 import dev.berth.k3s.kube.KubeApi;
 import dev.berth.k3s.objects.Labels;
+import dev.berth.testkit.image.TestAppImage;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.*;
@@ -35,9 +36,9 @@ final class TestCluster {
     static final String NODE_NAME = "berth-test-node";
     /** The Berth node that stands for it. */
     static final NodeRef NODE = new NodeRef("k3s-node-1", NODE_NAME, Map.of("region", "test"));
-    /** The PVC the marker annotation is written on. */
+    /** The PVC the marker file is written to. */
     static final String MARKER_CLAIM = "app-data";
-    static final String MARKER_ANNOTATION = "tck.berth.dev/marker";
+    static final String MARKER_FILE = "tck-marker";
 
     private static TestCluster instance;
 
@@ -47,13 +48,16 @@ final class TestCluster {
     final FakeKubelet kubelet;
 
     private TestCluster(String kubeconfig) {
+        // the archiver runs in Docker (see FakeKubelet): the testkit's busybox image has all it needs
         settings = K3sSettings.from(Map.of("kubeconfig", kubeconfig, "progressDeadline", "PT15S", "rolloutTimeout", "PT60S",
-                "terminateTimeout", "PT90S", "clusterIssuer", "letsencrypt-test"));
+                "terminateTimeout", "PT90S", "clusterIssuer", "letsencrypt-test",
+                "archiverImage", TestAppImage.ensure(null, TestAppImage.V1), "archiverTimeout", "PT5M"));
         provider = new K3sProvider(settings, K3sProviderFactory.client(settings));
         // a second manager for test-side writes, so they never count as Berth's fields
         kube = new KubeApi(K3sProviderFactory.client(settings), "berth-tests");
-        registerNode();
-        kubelet = new FakeKubelet(kube, NODE_NAME).start();
+        kubelet = new FakeKubelet(kube, NODE_NAME);
+        registerNode(kubelet.streamingPort());
+        kubelet.start();
     }
 
     /** The shared cluster; fails the calling test when no server is configured or reachable. */
@@ -96,14 +100,19 @@ final class TestCluster {
         }
     }
 
-    /** A node with a real-looking allocatable and a Ready condition, as a kubelet would register it. */
-    private void registerNode() {
+    /**
+     * A node with a real-looking allocatable and a Ready condition, as a kubelet would register it, whose kubelet
+     * (the API server's target for exec) is the fake kubelet's streaming endpoint on loopback.
+     */
+    private void registerNode(int kubeletPort) {
         V1Node node = kube.get(V1Node.class, null, NODE_NAME).orElseGet(() -> kube.apply(new V1Node().apiVersion("v1").kind("Node")
                 .metadata(new V1ObjectMeta().name(NODE_NAME).labels(Map.of("kubernetes.io/hostname", NODE_NAME)))));
         Map<String, Quantity> size = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"),
                 "ephemeral-storage", new Quantity("100Gi"), "pods", new Quantity("110"));
         node.status(new V1NodeStatus().capacity(size).allocatable(size).conditions(List.of(
-                new V1NodeCondition().type("Ready").status("True").reason("KubeletReady"))));
+                        new V1NodeCondition().type("Ready").status("True").reason("KubeletReady")))
+                .addresses(List.of(new V1NodeAddress().type("InternalIP").address("127.0.0.1")))
+                .daemonEndpoints(new V1NodeDaemonEndpoints().kubeletEndpoint(new V1DaemonEndpoint().port(kubeletPort))));
         kube.updateStatus(node, V1Node::getStatus);
     }
 
@@ -120,18 +129,22 @@ final class TestCluster {
                         new ComponentSpec.Readiness(null, 5432, Duration.ofSeconds(30)), false));
     }
 
-    /**
-     * Stands in for writing a file into the instance's volume: an annotation on its first PVC, written by the
-     * tests' own field manager. It survives exactly as long as the PVC object does.
-     */
+    /** Writes a file into the data of the app's claim, where the app itself would write it. */
     void writeMarker(String instanceId, String content) {
-        kube.mergePatch(V1PersistentVolumeClaim.class, provider.objects().namespace(instanceId), MARKER_CLAIM,
-                "{\"metadata\":{\"annotations\":{\"" + MARKER_ANNOTATION + "\":\"" + content + "\"}}}");
+        try {
+            Files.writeString(kubelet.claimDir(provider.objects().namespace(instanceId), MARKER_CLAIM).resolve(MARKER_FILE), content);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     Optional<String> readMarker(String instanceId) {
-        return kube.get(V1PersistentVolumeClaim.class, provider.objects().namespace(instanceId), MARKER_CLAIM)
-                .map(c -> c.getMetadata().getAnnotations() == null ? null : c.getMetadata().getAnnotations().get(MARKER_ANNOTATION));
+        Path file = kubelet.claimDir(provider.objects().namespace(instanceId), MARKER_CLAIM).resolve(MARKER_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Everything labelled for the instance, in any namespace, named "Kind namespace/name". */
