@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * Runs before every matched route: routes without scopes are public; the others need
  * {@code Authorization: Bearer <key>} of a key whose scope the route admits (401 without a valid key, 403 outside
- * its scope) and a token from the key's rate limit (429 with Retry-After).
+ * its scope) and a token from the key's rate limit (429 with Retry-After). A tenant key is refused (401) once its
+ * tenant is deleted, and whatever of another tenant its request names answers 404 ({@link TenantBoundary}) —
+ * checked before the scope, so that a route it may never call does not tell another tenant's ids from unknown ones.
  */
 @Singleton
 public final class AccessControl {
@@ -22,11 +24,13 @@ public final class AccessControl {
 
     private final ApiKeyStore keys;
     private final RateLimiter limiter;
+    private final TenantBoundary boundary;
 
     @Inject
-    public AccessControl(ApiKeyStore keys, RateLimiter limiter) {
+    public AccessControl(ApiKeyStore keys, RateLimiter limiter, TenantBoundary boundary) {
         this.keys = keys;
         this.limiter = limiter;
+        this.boundary = boundary;
     }
 
     /** The before-matched handler. */
@@ -41,6 +45,7 @@ public final class AccessControl {
             throw unauthorized("the Authorization header must be 'Bearer <key>'");
         }
         ApiKey key = keys.authenticate(header.substring(7).trim())
+                .filter(k -> !k.tenantBound() || boundary.tenantAlive(k.tenantId()))
                 .orElseThrow(() -> unauthorized("the API key is not valid"));
         ctx.attribute(ATTRIBUTE, key);
         RateLimiter.Decision d = limiter.acquire(key.id());
@@ -49,6 +54,7 @@ public final class AccessControl {
             throw new ApiProblem(429, "rate-limited", "rate limit of this API key exceeded; retry after "
                     + d.retryAfterSeconds() + " s", null, Map.of("Retry-After", Long.toString(d.retryAfterSeconds())));
         }
+        if (key.tenantBound()) boundary.checkPath(ctx, key);
         if (!admitted.contains(key.scope())) {
             throw new ApiProblem(403, "forbidden", "this API key's scope " + key.scope() + " does not allow "
                     + ctx.method() + " " + ctx.endpoint().path, "Authorization", null);

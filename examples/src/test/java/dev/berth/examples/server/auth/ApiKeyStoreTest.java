@@ -40,7 +40,7 @@ class ApiKeyStoreTest {
             assertThat(rs.next()).isTrue();
             StringBuilder row = new StringBuilder();
             for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.append(rs.getString(i)).append('|');
-            assertThat(row.toString()).doesNotContain(secret.substring(19)).contains(HexFormat.of().formatHex(ApiKeyStore.sha256(secret)));
+            assertThat(row.toString()).doesNotContain(secret.substring(19)).contains(HexFormat.of().formatHex(Digest.sha256(secret)));
         }
         assertThat(store.authenticate(secret)).hasValueSatisfying(k -> {
             assertThat(k.scope()).isEqualTo(Scope.PORTAL);
