@@ -36,9 +36,15 @@ class ServerPostgresIT {
         RestartScenario.run(TestServers.memoryEnv(dataDir, Map.of("BERTH_DATABASE_URL", schemaUrl,
                 "BERTH_DATABASE_USER", user, "BERTH_DATABASE_PASSWORD", password)));
         try (Connection c = DriverManager.getConnection(schemaUrl, user, password); Statement s = c.createStatement();
-             var rs = s.executeQuery("select count(*) from berth_server_api_keys")) {
-            rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(1);
+             var rs = s.executeQuery("select scope, tenant_id is not null from berth_server_api_keys order by scope")) {
+            // the admin key of the first start and the tenant key, with its binding, on PostgreSQL
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("ADMIN");
+            assertThat(rs.getBoolean(2)).isFalse();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("TENANT");
+            assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.next()).isFalse();
         }
     }
 }

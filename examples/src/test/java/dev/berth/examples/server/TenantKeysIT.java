@@ -229,6 +229,7 @@ class TenantKeysIT {
             if (row.status() >= 400) {
                 if (!"application/problem+json".equals(onB.contentType())) failures.add(got + " (not a problem)");
                 else if (row.field() != null && !row.field().equals(onB.json().path("field").asText())) failures.add(got + " (field)");
+                else if (row.status() == 403 && !onB.json().path("detail").asText().endsWith(row.route())) failures.add(got + " (detail)");
             }
             try {
                 row.more().accept(onB);

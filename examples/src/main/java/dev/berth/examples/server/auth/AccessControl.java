@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import dev.berth.examples.server.http.ApiProblem;
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
 
 import java.util.Map;
@@ -57,8 +58,14 @@ public final class AccessControl {
         if (key.tenantBound()) boundary.checkPath(ctx, key);
         if (!admitted.contains(key.scope())) {
             throw new ApiProblem(403, "forbidden", "this API key's scope " + key.scope() + " does not allow "
-                    + ctx.method() + " " + ctx.endpoint().path, "Authorization", null);
+                    + ctx.method() + " " + route(ctx), "Authorization", null);
         }
+    }
+
+    /** The matched route's template (in a before-handler, {@code ctx.endpoint()} is the before-handler's "*"). */
+    static String route(Context ctx) {
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        return matched == null ? ctx.path() : matched.path;
     }
 
     /** The key that authenticated this request, if any (for the request log: its id only). */

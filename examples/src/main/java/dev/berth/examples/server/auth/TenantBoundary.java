@@ -68,7 +68,7 @@ public final class TenantBoundary {
                 default -> {
                     // a route the key may not call anyway gets its 403; one it may call must not leak
                     if (!SHARED.contains(name) && ctx.routeRoles().contains(Scope.TENANT)) {
-                        throw new IllegalStateException("path parameter {" + name + "} of " + ctx.endpoint().path
+                        throw new IllegalStateException("path parameter {" + name + "} of " + AccessControl.route(ctx)
                                 + " is not known to TenantBoundary; refusing a tenant key");
                     }
                 }
