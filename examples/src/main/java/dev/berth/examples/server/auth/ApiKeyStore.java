@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +44,7 @@ public final class ApiKeyStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Hash compared when the id is unknown, so that unknown and wrong keys take the same time. */
     private static final byte[] DUMMY_HASH = new byte[32];
+    private static final Set<String> FOREIGN_KEY_VIOLATION = Set.of("23503", "23506");
 
     private record Row(ApiKey key, byte[] hash, long loadedAt) { }
 
@@ -105,9 +107,9 @@ public final class ApiKeyStore {
                 return null;
             });
         } catch (UnavailableException e) {
-            // the foreign key refused the row: the tenant was deleted between the caller's check and the insert
-            if (tenantId != null && e.getCause() instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("23")) {
+            // the foreign key refused the row (23503 PostgreSQL, 23506 H2): the tenant does not exist, or was deleted
+            // between the caller's check and the insert
+            if (tenantId != null && e.getCause() instanceof SQLException sql && FOREIGN_KEY_VIOLATION.contains(sql.getSQLState())) {
                 throw new NotFoundException("tenant", tenantId);
             }
             throw e;
