@@ -130,5 +130,14 @@ class StripeRoutesTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(foreign.json().get("type")).isEqualTo(unknown.json().get("type"));
         assertThat(stripe.requests("POST", "/v1/checkout/sessions")).hasSize(1);
+
+        // with billing on, new instances and other plans are bought, not taken
+        var provision = dashboard.send("POST", "/api/v1/instances", "{\"appId\":\"ghost\",\"planId\":\"basic\"}", Map.of("Idempotency-Key", "free"));
+        assertThat(provision.status()).as(provision.text()).isEqualTo(403);
+        assertThat(provision.json().get("detail").asText()).contains("billing/checkout");
+        String ownInstance = ServerApiTestSupport.provisionAndWait(admin, own);
+        assertThat(dashboard.post("/api/v1/instances/" + ownInstance + "/change-plan", "{\"planId\":\"unpriced\"}").status()).isEqualTo(403);
+        assertThat(dashboard.get("/api/v1/instances/" + ownInstance).status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/tenants/" + own + "/instances").json()).hasSize(1);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.examples.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.store.Database;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -311,6 +312,13 @@ class TenantKeysIT {
         assertThat(key.post("/api/v1/tenants", "{\"externalId\":\"new\",\"email\":\"a@example.com\",\"name\":\"A\"}").status()).isEqualTo(403);
         assertThat(key.get("/api/v1/capacity?planId=basic&tenantId=" + own).status()).isEqualTo(403);
         assertThat(key.post("/api/v1/keys", "{\"name\":\"more\",\"scope\":\"TENANT\",\"tenantId\":\"" + own + "\"}").status()).isEqualTo(403);
+
+        // billing's suspension is not the customer's to lift; the operator's keys still can
+        awaitSucceeded(admin, server.berth().instances().suspend(instanceId, SuspensionReason.BILLING).id());
+        var resume = key.post("/api/v1/instances/" + instanceId + "/resume", null);
+        assertThat(resume.status()).as(resume.text()).isEqualTo(409);
+        assertThat(resume.json().get("detail").asText()).contains("suspended for billing");
+        awaitSucceeded(admin, admin.post("/api/v1/instances/" + instanceId + "/resume", null).json().at("/operation/id").asText());
 
         awaitSucceeded(key, key.delete("/api/v1/instances/" + instanceId).json().at("/operation/id").asText());
         assertThat(key.get("/api/v1/instances/" + instanceId).json().get("status").asText()).isEqualTo("TERMINATED");

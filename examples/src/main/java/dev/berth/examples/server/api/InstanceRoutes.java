@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 /**
  * Instances and their lifecycle. Every long action answers 202 with the instance and the operation that
  * carries it out ({@code Location} points at the operation). Admin, portal and tenant keys; a tenant key reaches
- * only its tenant's instances ({@link TenantBoundary} checks the ids in paths, the routes those in bodies) and may
- * leave {@code tenantId} out when provisioning.
+ * only its tenant's instances ({@link TenantBoundary} checks the ids in paths, the routes those in bodies), may
+ * leave {@code tenantId} out when provisioning, and cannot get around billing (see {@link TenantBoundary}).
  */
 public final class InstanceRoutes implements Routes {
 
@@ -63,10 +63,15 @@ public final class InstanceRoutes implements Routes {
         r.get("/api/v1/tenants/{tenantId}/instances", this::listForTenant, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/suspend",
                 ctx -> accepted(ctx, berth.instances().suspend(id(ctx), SuspensionReason.ADMIN)), Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
-        r.post("/api/v1/instances/{instanceId}/resume", ctx -> accepted(ctx, berth.instances().resume(id(ctx))),
+        r.post("/api/v1/instances/{instanceId}/resume", ctx -> {
+            String id = id(ctx);
+            boundary.requireNotBillingSuspended(ctx, berth.instances().get(id));
+            accepted(ctx, berth.instances().resume(id));
+        },
                 Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/change-plan", ctx -> {
             String id = id(ctx);
+            boundary.requireUnbilled(ctx, "change the plan");
             ChangePlanBody body = Json.read(ctx, ChangePlanBody.class);
             accepted(ctx, berth.instances().changePlan(id, Validate.label("planId", body.planId())));
         }, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
@@ -110,6 +115,7 @@ public final class InstanceRoutes implements Routes {
         if (!KEY.matcher(key).matches()) {
             throw ApiProblem.badRequest(IDEMPOTENCY_KEY, "must be 1-200 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
         }
+        boundary.requireUnbilled(ctx, "provision");
         ProvisionBody body = Json.read(ctx, ProvisionBody.class);
         // a tenant key may leave its own tenant implicit
         String tenantId = Validate.text("tenantId", body.tenantId() != null ? body.tenantId()

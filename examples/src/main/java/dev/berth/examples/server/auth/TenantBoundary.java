@@ -3,9 +3,13 @@ package dev.berth.examples.server.auth;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import dev.berth.core.Berth;
+import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.instance.Instance;
+import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.examples.server.config.ServerConfig;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Validate;
 import io.javalin.http.Context;
@@ -23,6 +27,10 @@ import java.util.Set;
  * parameters naming shared things (plans, apps, nodes, keys) are let through; any other parameter is refused
  * (fail closed), so a new route cannot leak by naming its parameter differently. Ids in bodies and queries are
  * checked by their routes through {@link #requireTenant} and {@link #requireInstance}.
+ *
+ * <p>A tenant key is the customer's own, so it cannot get around billing: it cannot resume an instance suspended
+ * for BILLING (that lifts when payment resumes), and while the server bills through Stripe it buys new instances
+ * and other plans through {@code /billing/checkout} instead of provisioning or changing plans directly.
  */
 @Singleton
 public final class TenantBoundary {
@@ -31,10 +39,12 @@ public final class TenantBoundary {
     private static final Set<String> SHARED = Set.of("planId", "appId", "nodeId", "keyId");
 
     private final Berth berth;
+    private final boolean billed;
 
     @Inject
-    public TenantBoundary(Berth berth) {
+    public TenantBoundary(Berth berth, ServerConfig config) {
         this.berth = berth;
+        this.billed = config.stripe().enabled();
     }
 
     /** The tenant the request's key is bound to, if it is a tenant key. */
@@ -84,6 +94,21 @@ public final class TenantBoundary {
         Optional<String> bound = boundTenant(ctx);
         if (bound.isPresent() && !bound.get().equals(tenantId)) {
             throw new ApiProblem(404, "not-found", "tenant '" + tenantId + "' not found", field, null);
+        }
+    }
+
+    /** For a tenant key: refuses (409) to resume an instance that billing suspended. No-op for other keys. */
+    public void requireNotBillingSuspended(Context ctx, Instance instance) {
+        if (boundTenant(ctx).isPresent() && instance.suspensionReason() == SuspensionReason.BILLING) {
+            throw new ConflictException("instance " + instance.id() + " is suspended for billing; it resumes when payment does");
+        }
+    }
+
+    /** For a tenant key while the server bills through Stripe: refuses (403) {@code what}; checkout sells it. */
+    public void requireUnbilled(Context ctx, String what) {
+        if (billed && boundTenant(ctx).isPresent()) {
+            throw new ApiProblem(403, "forbidden", "a TENANT key cannot " + what + " while billing is on; buy through POST "
+                    + "/api/v1/tenants/{tenantId}/billing/checkout", "Authorization", null);
         }
     }
 
