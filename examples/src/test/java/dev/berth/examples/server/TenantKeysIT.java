@@ -278,6 +278,8 @@ class TenantKeysIT {
 
         assertThat(key.get("/api/v1/tenants").json().get("items").findValuesAsText("id")).containsExactly(own);
         assertThat(key.get("/api/v1/tenants?externalId=" + ext).json().get("items").findValuesAsText("id")).containsExactly(own);
+        assertThat(key.get("/api/v1/tenants?offset=1").json().get("items")).isEmpty();
+        assertThat(key.get("/api/v1/tenants?limit=0").status()).isEqualTo(400);
         assertThat(key.get("/api/v1/tenants/" + own).status()).isEqualTo(200);
         var updated = key.put("/api/v1/tenants/" + own, "{\"email\":\"new@example.com\",\"name\":\"Ada\"}");
         assertThat(updated.status()).as(updated.text()).isEqualTo(200);

@@ -70,11 +70,13 @@ public final class TenantRoutes implements Routes {
         String externalId = ctx.queryParam("externalId");
         var bound = TenantBoundary.boundTenant(ctx);
         if (bound.isPresent()) {
-            // a tenant key's list is its own tenant, filtered by externalId like any other
-            Tenant own = berth.tenants().get(bound.get());
+            // a tenant key's list is its own tenant, filtered and paged like any other list
             if (externalId != null) Validate.text("externalId", externalId, 200);
-            List<Tenant> items = externalId == null || externalId.equals(own.externalId()) ? List.of(own) : List.of();
-            ctx.json(new TenantPage(items, 0, 1, null));
+            int offset = intQuery(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            int limit = intQuery(ctx, "limit", 50, 1, 500);
+            Tenant own = berth.tenants().get(bound.get());
+            boolean shown = offset == 0 && (externalId == null || externalId.equals(own.externalId()));
+            ctx.json(new TenantPage(shown ? List.of(own) : List.of(), offset, limit, null));
             return;
         }
         if (externalId != null) {
