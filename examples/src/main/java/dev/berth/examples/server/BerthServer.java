@@ -30,6 +30,7 @@ import dev.berth.core.store.Database;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.examples.server.auth.ApiKeyStore;
 import dev.berth.examples.server.auth.Scope;
+import dev.berth.examples.server.config.ConfigLoader;
 import dev.berth.examples.server.config.ServerConfig;
 import dev.berth.examples.server.metrics.ServerMetrics;
 import dev.berth.examples.server.metrics.TimedPlacement;
@@ -131,6 +132,10 @@ public final class BerthServer implements AutoCloseable {
             SecretValue adminKey = keys.hasAdminKey() ? null : keys.issue("admin", Scope.ADMIN).secret();
             Javalin app = HttpApp.create(injector).start(config.http().host(), config.http().port());
             log.info("Berth server listening on {}:{} (data in {})", config.http().host(), app.port(), dataDir);
+            if (!config.metrics().protectedByToken()) {
+                log.warn("/metrics is open to anyone who reaches {}:{}; set metrics.token ({}) to require a bearer token",
+                        config.http().host(), app.port(), ConfigLoader.envName("metrics.token"));
+            }
             return new BerthServer(injector, berth, integrations, app, adminKey);
         } catch (RuntimeException e) {
             if (berth != null) berth.close(); // closes the providers too

@@ -122,6 +122,15 @@ class BadInputTest {
                         "unauthorized", "Authorization"),
                 new Case("garbage key", () -> admin.withKey("hunter2").get("/api/v1/tenants"), 401, "unauthorized", "Authorization"),
                 new Case("wrong scope", () -> portal.post("/api/v1/nodes", "{}"), 403, "forbidden", "Authorization"),
+                new Case("tenant key without tenant", () -> admin.post("/api/v1/keys", "{\"name\":\"d\",\"scope\":\"TENANT\"}"),
+                        400, "bad-request", "tenantId"),
+                new Case("tenant key for a malformed tenant id", () -> admin.post("/api/v1/keys",
+                        "{\"name\":\"d\",\"scope\":\"TENANT\",\"tenantId\":\"cus_1\"}"), 400, "bad-request", "tenantId"),
+                new Case("tenant key for an unknown tenant", () -> admin.post("/api/v1/keys",
+                        "{\"name\":\"d\",\"scope\":\"TENANT\",\"tenantId\":\"" + unknownTenant + "\"}"), 404, "not-found", "tenantId"),
+                new Case("portal key bound to a tenant", () -> admin.post("/api/v1/keys",
+                        "{\"name\":\"d\",\"scope\":\"PORTAL\",\"tenantId\":\"" + tenantId + "\"}"), 400, "bad-request", "tenantId"),
+                new Case("unknown scope", () -> admin.post("/api/v1/keys", "{\"name\":\"d\",\"scope\":\"ROOT\"}"), 422, "validation", "scope"),
                 new Case("unknown route", () -> admin.get("/api/v1/nothing"), 404, "not-found", null),
                 new Case("rate limit", () -> exhaust(admin.withKey(limited)), 429, "rate-limited", null));
 

@@ -17,9 +17,17 @@ final class ServerApiTestSupport {
         var p = admin.send("POST", "/api/v1/instances", "{\"tenantId\":\"" + tenantId + "\",\"appId\":\"ghost\",\"planId\":\"basic\"}",
                 Map.of("Idempotency-Key", "bad-input-order"));
         assertThat(p.status()).as(p.text()).isEqualTo(202);
-        String op = p.json().at("/operation/id").asText();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "SUCCEEDED".equals(admin.get("/api/v1/operations/" + op).json().get("status").asText()));
+        awaitSucceeded(admin, p.json().at("/operation/id").asText());
         return p.json().at("/instance/id").asText();
+    }
+
+    /** Waits until the operation is done (polled with {@code client}) and checks that it SUCCEEDED. */
+    static void awaitSucceeded(ApiClient client, String operationId) {
+        String[] status = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            status[0] = client.get("/api/v1/operations/" + operationId).json().get("status").asText();
+            return !"IN_PROGRESS".equals(status[0]);
+        });
+        assertThat(status[0]).as("operation " + operationId).isEqualTo("SUCCEEDED");
     }
 }

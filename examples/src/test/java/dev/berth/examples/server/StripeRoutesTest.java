@@ -102,4 +102,42 @@ class StripeRoutesTest {
         assertThat(portal.json().get("url").asText()).startsWith("https://billing.stripe.com/p/session/");
         assertThat(stripe.requests("POST", "/v1/billing_portal/sessions").get(0).form()).containsEntry("customer", "cus_RqRoutes");
     }
+
+    @Test
+    void aTenantKeyBuysForItsOwnTenantOnlyAndCannotNameAnotherTenantsInstance() {
+        server = withStripe();
+        ApiClient admin = TestServers.admin(server);
+        String own = admin.post("/api/v1/tenants", "{\"externalId\":\"own\",\"email\":\"a@example.com\",\"name\":\"A\"}").json().get("id").asText();
+        String other = admin.post("/api/v1/tenants", "{\"externalId\":\"other\",\"email\":\"b@example.com\",\"name\":\"B\"}").json().get("id").asText();
+        String othersInstance = ServerApiTestSupport.provisionAndWait(admin, other);
+        ApiClient dashboard = admin.withKey(admin.post("/api/v1/keys", "{\"name\":\"d\",\"scope\":\"TENANT\",\"tenantId\":\"" + own + "\"}")
+                .json().get("secret").asText());
+        String body = "{\"planId\":\"basic\",\"appId\":\"ghost\",\"successUrl\":\"https://portal.example/ok\","
+                + "\"cancelUrl\":\"https://portal.example/cancel\",\"requestKey\":\"order-%s\"%s}";
+
+        var bought = dashboard.post("/api/v1/tenants/" + own + "/billing/checkout", body.formatted("1", ""));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        assertThat(dashboard.post("/api/v1/tenants/" + other + "/billing/checkout", body.formatted("2", "")).status()).isEqualTo(404);
+        assertThat(dashboard.post("/api/v1/tenants/" + other + "/billing/portal", "{\"returnUrl\":\"https://portal.example\"}").status())
+                .isEqualTo(404);
+        // paying for another tenant's instance from its own checkout: the same 404 as for an instance that does not exist
+        var foreign = dashboard.post("/api/v1/tenants/" + own + "/billing/checkout",
+                body.formatted("3", ",\"instanceId\":\"" + othersInstance + "\""));
+        var unknown = dashboard.post("/api/v1/tenants/" + own + "/billing/checkout",
+                body.formatted("3", ",\"instanceId\":\"" + UUID.randomUUID() + "\""));
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.json().get("field").asText()).isEqualTo("instanceId");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(foreign.json().get("type")).isEqualTo(unknown.json().get("type"));
+        assertThat(stripe.requests("POST", "/v1/checkout/sessions")).hasSize(1);
+
+        // with billing on, new instances and other plans are bought, not taken
+        var provision = dashboard.send("POST", "/api/v1/instances", "{\"appId\":\"ghost\",\"planId\":\"basic\"}", Map.of("Idempotency-Key", "free"));
+        assertThat(provision.status()).as(provision.text()).isEqualTo(403);
+        assertThat(provision.json().get("detail").asText()).contains("billing/checkout");
+        String ownInstance = ServerApiTestSupport.provisionAndWait(admin, own);
+        assertThat(dashboard.post("/api/v1/instances/" + ownInstance + "/change-plan", "{\"planId\":\"unpriced\"}").status()).isEqualTo(403);
+        assertThat(dashboard.get("/api/v1/instances/" + ownInstance).status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/tenants/" + own + "/instances").json()).hasSize(1);
+    }
 }

@@ -4,12 +4,18 @@ import dev.berth.examples.server.config.ConfigLoader;
 import dev.berth.examples.server.config.ServerConfig;
 import dev.berth.testkit.image.TestAppImage;
 import dev.berth.testkit.memory.InMemoryBackupStore;
+import io.javalin.router.Endpoint;
+import io.javalin.security.Roles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Starts servers for tests: in-process, on a random loopback port, on the in-memory runtime, H2 in a temp folder. */
 final class TestServers {
@@ -71,6 +77,19 @@ final class TestServers {
         env.put("BERTH_PROVIDERS", "{\"docker\": {\"namePrefix\": \"" + prefix + "\", \"stopTimeout\": \"PT2S\"}}");
         env.put("BERTH_ENGINE_POLL_INTERVAL", "PT0.2S");
         return env;
+    }
+
+    /** "GET /api/v1/tenants/{tenantId}" → admitted scopes, for every route the server registered. */
+    static Map<String, Set<String>> routes(BerthServer server) {
+        Map<String, Set<String>> routes = new TreeMap<>();
+        for (var parsed : server.app().unsafe.internalRouter.allHttpHandlers()) {
+            Endpoint e = parsed.endpoint;
+            if (!Set.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(e.method.name())) continue;
+            Roles roles = e.metadata(Roles.class);
+            routes.put(e.method.name() + " " + e.path, roles == null ? Set.of()
+                    : roles.getRoles().stream().map(Object::toString).collect(Collectors.toCollection(TreeSet::new)));
+        }
+        return routes;
     }
 
     static ApiClient admin(BerthServer server) {

@@ -51,12 +51,12 @@ public final class CatalogRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig r) {
-        r.get("/api/v1/catalog", ctx -> ctx.json(berth.catalog().all().stream().map(this::view).toList()), Scope.ADMIN, Scope.PORTAL);
+        r.get("/api/v1/catalog", ctx -> ctx.json(berth.catalog().all().stream().map(this::view).toList()), Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.get("/api/v1/catalog/{appId}", ctx -> ctx.json(view(berth.catalog().get(Validate.labelParam(ctx, "appId")))),
-                Scope.ADMIN, Scope.PORTAL);
-        r.get("/api/v1/plans", ctx -> ctx.json(berth.plans().list()), Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.get("/api/v1/plans", ctx -> ctx.json(berth.plans().list()), Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.get("/api/v1/plans/{planId}", ctx -> ctx.json(berth.plans().get(Validate.labelParam(ctx, "planId"))),
-                Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/plans", this::createPlan, Scope.ADMIN);
         r.put("/api/v1/plans/{planId}", this::updatePlan, Scope.ADMIN);
     }

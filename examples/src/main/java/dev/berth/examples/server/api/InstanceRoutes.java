@@ -9,6 +9,7 @@ import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationType;
 import dev.berth.examples.server.auth.Scope;
+import dev.berth.examples.server.auth.TenantBoundary;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Json;
 import dev.berth.examples.server.http.Validate;
@@ -23,7 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * Instances and their lifecycle. Every long action answers 202 with the instance and the operation that
- * carries it out ({@code Location} points at the operation). Admin and portal keys.
+ * carries it out ({@code Location} points at the operation). Admin, portal and tenant keys; a tenant key reaches
+ * only its tenant's instances ({@link TenantBoundary} checks the ids in paths, the routes those in bodies), may
+ * leave {@code tenantId} out when provisioning, and cannot get around billing (see {@link TenantBoundary}).
  */
 public final class InstanceRoutes implements Routes {
 
@@ -45,45 +48,58 @@ public final class InstanceRoutes implements Routes {
     public record RestoreBody(String backupId) { }
 
     private final Berth berth;
+    private final TenantBoundary boundary;
 
     @Inject
-    public InstanceRoutes(Berth berth) {
+    public InstanceRoutes(Berth berth, TenantBoundary boundary) {
         this.berth = berth;
+        this.boundary = boundary;
     }
 
     @Override
     public void register(RoutesConfig r) {
-        r.post("/api/v1/instances", this::provision, Scope.ADMIN, Scope.PORTAL);
-        r.get("/api/v1/instances/{instanceId}", ctx -> ctx.json(InstanceView.of(instance(ctx))), Scope.ADMIN, Scope.PORTAL);
-        r.get("/api/v1/tenants/{tenantId}/instances", this::listForTenant, Scope.ADMIN, Scope.PORTAL);
+        r.post("/api/v1/instances", this::provision, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.get("/api/v1/instances/{instanceId}", ctx -> ctx.json(InstanceView.of(instance(ctx))), Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.get("/api/v1/tenants/{tenantId}/instances", this::listForTenant, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/suspend",
-                ctx -> accepted(ctx, berth.instances().suspend(id(ctx), SuspensionReason.ADMIN)), Scope.ADMIN, Scope.PORTAL);
-        r.post("/api/v1/instances/{instanceId}/resume", ctx -> accepted(ctx, berth.instances().resume(id(ctx))),
-                Scope.ADMIN, Scope.PORTAL);
+                ctx -> accepted(ctx, berth.instances().suspend(id(ctx), SuspensionReason.ADMIN)), Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.post("/api/v1/instances/{instanceId}/resume", ctx -> {
+            String id = id(ctx);
+            boundary.requireNotBillingSuspended(ctx, berth.instances().get(id));
+            accepted(ctx, berth.instances().resume(id));
+        },
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/change-plan", ctx -> {
             String id = id(ctx);
+            boundary.requireUnbilled(ctx, "change the plan");
             ChangePlanBody body = Json.read(ctx, ChangePlanBody.class);
             accepted(ctx, berth.instances().changePlan(id, Validate.label("planId", body.planId())));
-        }, Scope.ADMIN, Scope.PORTAL);
+        }, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/upgrade", ctx -> {
             String id = id(ctx);
             UpgradeBody body = Json.read(ctx, UpgradeBody.class);
             accepted(ctx, berth.instances().upgrade(id, version("version", body.version())));
-        }, Scope.ADMIN, Scope.PORTAL);
+        }, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/backups", ctx -> accepted(ctx, berth.instances().backup(id(ctx))),
-                Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.get("/api/v1/instances/{instanceId}/backups", ctx -> ctx.json(berth.instances().backups(id(ctx))),
-                Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.post("/api/v1/instances/{instanceId}/restore", ctx -> {
             String id = id(ctx);
             RestoreBody body = Json.read(ctx, RestoreBody.class);
-            accepted(ctx, berth.instances().restore(id, Validate.text("backupId", body.backupId(), 200)));
-        }, Scope.ADMIN, Scope.PORTAL);
+            String backupId = Validate.text("backupId", body.backupId(), 200);
+            // only a backup of this instance: refused here rather than by the operation, whose reason would tell
+            // a backup of another instance (maybe another tenant's) from one that does not exist
+            if (berth.instances().backups(id).stream().noneMatch(b -> b.backupId().equals(backupId))) {
+                throw new ApiProblem(404, "not-found", "backup '" + backupId + "' not found", "backupId", null);
+            }
+            accepted(ctx, berth.instances().restore(id, backupId));
+        }, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.delete("/api/v1/instances/{instanceId}", ctx -> accepted(ctx, berth.instances().terminate(id(ctx))),
-                Scope.ADMIN, Scope.PORTAL);
-        r.get("/api/v1/instances/{instanceId}/credentials", this::credentials, Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.get("/api/v1/instances/{instanceId}/credentials", this::credentials, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.get("/api/v1/instances/{instanceId}/operations", ctx -> ctx.json(berth.operations().forInstance(instance(ctx).id())),
-                Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
     }
 
     /**
@@ -99,8 +115,12 @@ public final class InstanceRoutes implements Routes {
         if (!KEY.matcher(key).matches()) {
             throw ApiProblem.badRequest(IDEMPOTENCY_KEY, "must be 1-200 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
         }
+        boundary.requireUnbilled(ctx, "provision");
         ProvisionBody body = Json.read(ctx, ProvisionBody.class);
-        String tenantId = Validate.text("tenantId", body.tenantId(), 64);
+        // a tenant key may leave its own tenant implicit
+        String tenantId = Validate.text("tenantId", body.tenantId() != null ? body.tenantId()
+                : TenantBoundary.boundTenant(ctx).orElse(null), 64);
+        boundary.requireTenant(ctx, "tenantId", tenantId);
         String appId = Validate.label("appId", body.appId());
         String planId = Validate.label("planId", body.planId());
         String version = body.appVersion() == null ? null : version("appVersion", body.appVersion());

@@ -19,6 +19,6 @@ public final class OperationRoutes implements Routes {
     @Override
     public void register(RoutesConfig r) {
         r.get("/api/v1/operations/{operationId}", ctx -> ctx.json(berth.operations().get(Validate.uuidParam(ctx, "operationId"))),
-                Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
     }
 }

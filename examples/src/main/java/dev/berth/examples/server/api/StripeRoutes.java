@@ -5,6 +5,7 @@ import dev.berth.core.billing.CheckoutRequest;
 import dev.berth.core.billing.HostedSession;
 import dev.berth.core.billing.WebhookResult;
 import dev.berth.examples.server.auth.Scope;
+import dev.berth.examples.server.auth.TenantBoundary;
 import dev.berth.examples.server.http.Json;
 import dev.berth.examples.server.http.Validate;
 import dev.berth.examples.server.http.ApiProblem;
@@ -42,17 +43,19 @@ public final class StripeRoutes implements Routes {
     public record PortalBody(String returnUrl) { }
 
     private final Optional<StripeBilling> stripe;
+    private final TenantBoundary boundary;
 
     @Inject
-    public StripeRoutes(Optional<StripeBilling> stripe) {
+    public StripeRoutes(Optional<StripeBilling> stripe, TenantBoundary boundary) {
         this.stripe = stripe;
+        this.boundary = boundary;
     }
 
     @Override
     public void register(RoutesConfig r) {
         r.post("/webhooks/stripe", this::webhook);
-        r.post("/api/v1/tenants/{tenantId}/billing/checkout", this::checkout, Scope.ADMIN, Scope.PORTAL);
-        r.post("/api/v1/tenants/{tenantId}/billing/portal", this::portal, Scope.ADMIN, Scope.PORTAL);
+        r.post("/api/v1/tenants/{tenantId}/billing/checkout", this::checkout, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.post("/api/v1/tenants/{tenantId}/billing/portal", this::portal, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
     }
 
     private StripeBilling gateway() {
@@ -63,6 +66,7 @@ public final class StripeRoutes implements Routes {
         StripeBilling gateway = gateway();
         String tenantId = Validate.uuidParam(ctx, "tenantId");
         CheckoutBody b = Json.read(ctx, CheckoutBody.class);
+        if (b.instanceId() != null) boundary.requireInstance(ctx, "instanceId", b.instanceId());
         HostedSession s = gateway.checkout(new CheckoutRequest(tenantId, b.planId(), b.appId(), b.instanceId(), b.successUrl(),
                 b.cancelUrl(), b.requestKey()));
         ctx.status(201).json(s);

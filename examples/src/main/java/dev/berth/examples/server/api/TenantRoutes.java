@@ -3,7 +3,9 @@ package dev.berth.examples.server.api;
 import com.google.inject.Inject;
 import dev.berth.core.Berth;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.examples.server.auth.ApiKeyStore;
 import dev.berth.examples.server.auth.Scope;
+import dev.berth.examples.server.auth.TenantBoundary;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Json;
 import dev.berth.examples.server.http.Validate;
@@ -12,7 +14,10 @@ import io.javalin.http.Context;
 
 import java.util.List;
 
-/** Tenants: the portal's customers. Admin and portal keys. */
+/**
+ * Tenants: the portal's customers. Admin and portal keys; a tenant key reads and updates its own tenant only (the
+ * list holds just that one) and neither creates nor deletes tenants. Deleting a tenant revokes its tenant keys.
+ */
 public final class TenantRoutes implements Routes {
 
     /** Body of POST /tenants. */
@@ -32,19 +37,21 @@ public final class TenantRoutes implements Routes {
     public record TenantPage(List<Tenant> items, int offset, int limit, Integer nextOffset) { }
 
     private final Berth berth;
+    private final ApiKeyStore keys;
 
     @Inject
-    public TenantRoutes(Berth berth) {
+    public TenantRoutes(Berth berth, ApiKeyStore keys) {
         this.berth = berth;
+        this.keys = keys;
     }
 
     @Override
     public void register(RoutesConfig r) {
         r.post("/api/v1/tenants", this::create, Scope.ADMIN, Scope.PORTAL);
-        r.get("/api/v1/tenants", this::list, Scope.ADMIN, Scope.PORTAL);
+        r.get("/api/v1/tenants", this::list, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.get("/api/v1/tenants/{tenantId}", ctx -> ctx.json(berth.tenants().get(Validate.uuidParam(ctx, "tenantId"))),
-                Scope.ADMIN, Scope.PORTAL);
-        r.put("/api/v1/tenants/{tenantId}", this::update, Scope.ADMIN, Scope.PORTAL);
+                Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        r.put("/api/v1/tenants/{tenantId}", this::update, Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
         r.delete("/api/v1/tenants/{tenantId}", this::delete, Scope.ADMIN, Scope.PORTAL);
     }
 
@@ -61,6 +68,17 @@ public final class TenantRoutes implements Routes {
 
     private void list(Context ctx) {
         String externalId = ctx.queryParam("externalId");
+        var bound = TenantBoundary.boundTenant(ctx);
+        if (bound.isPresent()) {
+            // a tenant key's list is its own tenant, filtered and paged like any other list
+            if (externalId != null) Validate.text("externalId", externalId, 200);
+            int offset = intQuery(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            int limit = intQuery(ctx, "limit", 50, 1, 500);
+            Tenant own = berth.tenants().get(bound.get());
+            boolean shown = offset == 0 && (externalId == null || externalId.equals(own.externalId()));
+            ctx.json(new TenantPage(shown ? List.of(own) : List.of(), offset, limit, null));
+            return;
+        }
         if (externalId != null) {
             Validate.text("externalId", externalId, 200);
             List<Tenant> found = berth.tenants().findByExternalId(externalId).map(List::of).orElse(List.of());
@@ -87,6 +105,7 @@ public final class TenantRoutes implements Routes {
         String id = Validate.uuidParam(ctx, "tenantId");
         berth.tenants().get(id); // 404 for an unknown tenant rather than a silent success
         berth.tenants().delete(id);
+        keys.revokeTenant(id); // the customer's dashboard keys die with the tenant
         ctx.status(204);
     }
 

@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import dev.berth.examples.server.http.ApiProblem;
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
 
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.Set;
 /**
  * Runs before every matched route: routes without scopes are public; the others need
  * {@code Authorization: Bearer <key>} of a key whose scope the route admits (401 without a valid key, 403 outside
- * its scope) and a token from the key's rate limit (429 with Retry-After).
+ * its scope) and a token from the key's rate limit (429 with Retry-After). A tenant key is refused (401) once its
+ * tenant is deleted, and whatever of another tenant its request names answers 404 ({@link TenantBoundary}) —
+ * checked before the scope, so that a route it may never call does not tell another tenant's ids from unknown ones.
  */
 @Singleton
 public final class AccessControl {
@@ -22,11 +25,13 @@ public final class AccessControl {
 
     private final ApiKeyStore keys;
     private final RateLimiter limiter;
+    private final TenantBoundary boundary;
 
     @Inject
-    public AccessControl(ApiKeyStore keys, RateLimiter limiter) {
+    public AccessControl(ApiKeyStore keys, RateLimiter limiter, TenantBoundary boundary) {
         this.keys = keys;
         this.limiter = limiter;
+        this.boundary = boundary;
     }
 
     /** The before-matched handler. */
@@ -41,6 +46,7 @@ public final class AccessControl {
             throw unauthorized("the Authorization header must be 'Bearer <key>'");
         }
         ApiKey key = keys.authenticate(header.substring(7).trim())
+                .filter(k -> !k.tenantBound() || boundary.tenantAlive(k.tenantId()))
                 .orElseThrow(() -> unauthorized("the API key is not valid"));
         ctx.attribute(ATTRIBUTE, key);
         RateLimiter.Decision d = limiter.acquire(key.id());
@@ -49,10 +55,17 @@ public final class AccessControl {
             throw new ApiProblem(429, "rate-limited", "rate limit of this API key exceeded; retry after "
                     + d.retryAfterSeconds() + " s", null, Map.of("Retry-After", Long.toString(d.retryAfterSeconds())));
         }
+        if (key.tenantBound()) boundary.checkPath(ctx, key);
         if (!admitted.contains(key.scope())) {
             throw new ApiProblem(403, "forbidden", "this API key's scope " + key.scope() + " does not allow "
-                    + ctx.method() + " " + ctx.endpoint().path, "Authorization", null);
+                    + ctx.method() + " " + route(ctx), "Authorization", null);
         }
+    }
+
+    /** The matched route's template (in a before-handler, {@code ctx.endpoint()} is the before-handler's "*"). */
+    static String route(Context ctx) {
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        return matched == null ? ctx.path() : matched.path;
     }
 
     /** The key that authenticated this request, if any (for the request log: its id only). */

@@ -5,6 +5,7 @@ import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.notify.smtp.SmtpSettings;
 import dev.berth.core.plan.Plan;
+import dev.berth.core.secret.SecretValue;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,14 +31,16 @@ import java.util.Set;
  * @param smtp         the mail server (core's SmtpSettings), or null to only log messages
  * @param notifications who gets operator messages, when customers are warned, how long sending is retried
  * @param stripe       Stripe billing (off while its API key is empty)
+ * @param metrics      who may read {@code /metrics}
  */
 public record ServerConfig(Http http, String dataDir, DatabaseConfig database, String keysetFile, EngineConfig engine,
                            List<String> catalogFiles, Map<String, Map<String, String>> providers, List<NodeConfig> nodes,
                            List<Plan> plans, BackupConfig backups, CloudflareSettings dns, SmtpSettings smtp,
-                           NotificationSettings notifications, StripeConfig stripe) {
+                           NotificationSettings notifications, StripeConfig stripe, MetricsConfig metrics) {
 
     public ServerConfig {
         stripe = stripe == null ? new StripeConfig(null, null, null, null) : stripe;
+        metrics = metrics == null ? new MetricsConfig(null) : metrics;
         catalogFiles = catalogFiles == null ? List.of() : List.copyOf(catalogFiles);
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
@@ -69,6 +72,28 @@ public record ServerConfig(Http http, String dataDir, DatabaseConfig database, S
         public RateLimit {
             if (requestsPerMinute < 1) throw new InvalidSpecException("requestsPerMinute", "must be at least 1");
             if (burst < 1) throw new InvalidSpecException("burst", "must be at least 1");
+        }
+    }
+
+    /**
+     * {@code /metrics}: open to whoever reaches the port while no token is set (the server warns once at start), else
+     * only with {@code Authorization: Bearer <token>}. The token never appears in {@link #toString()} or a log.
+     *
+     * @param token the bearer token Prometheus sends (at least 16 characters), or null for open metrics
+     */
+    public record MetricsConfig(SecretValue token) {
+        public MetricsConfig {
+            if (token != null && token.length() < 16) throw new InvalidSpecException("token", "must be at least 16 characters");
+        }
+
+        /** True when {@code /metrics} needs the token. */
+        public boolean protectedByToken() {
+            return token != null;
+        }
+
+        @Override
+        public String toString() {
+            return "MetricsConfig[token=" + (token == null ? "none" : "****") + "]";
         }
     }
 

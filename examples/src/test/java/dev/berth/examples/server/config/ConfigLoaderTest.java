@@ -118,4 +118,21 @@ class ConfigLoaderTest {
         assertThat(c.notifications().operatorEmail()).isEqualTo("ops@example.com");
         assertThat(c.providers().get("docker")).containsEntry("hosts", "a=unix:///var/run/docker.sock,b=tcp://10.0.0.2:2376");
     }
+
+    @Test
+    void the_metrics_token_comes_from_the_environment_stays_masked_and_must_not_be_trivial() {
+        assertThat(ConfigLoader.load(null, Map.of()).metrics().protectedByToken()).as("open by default").isFalse();
+        String token = "scrape-" + "s3cr3t".repeat(4);
+        ServerConfig c = ConfigLoader.load(null, Map.of(ConfigLoader.envName("metrics.token"), token));
+        assertThat(ConfigLoader.envName("metrics.token")).isEqualTo("BERTH_METRICS_TOKEN");
+        assertThat(c.metrics().token().reveal()).isEqualTo(token);
+        assertThat(c.toString()).doesNotContain(token).contains("MetricsConfig[token=****]");
+        assertThat(ConfigLoader.load(null, Map.of("BERTH_METRICS_TOKEN", "")).metrics().protectedByToken())
+                .as("an empty variable leaves it unset").isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BERTH_METRICS_TOKEN", "short")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+                    assertThat(e.field()).isEqualTo("metrics.token");
+                    assertThat(e.getMessage()).doesNotContain("short");
+                });
+    }
 }
