@@ -132,8 +132,8 @@ public final class ClaimArchiver {
                 }
                 int exit = awaitExit(sh, "restore in " + pod);
                 if (exit != 0) {
-                    throw new BerthException("restore in " + pod + " exited with " + exit + ": " + stderr.getNow("")
-                            + stdout.getNow(""), true);
+                    throw new BerthException("restore in " + pod + " exited with " + exit + ": " + text(stderr)
+                            + text(stdout), true);
                 }
             } catch (IOException e) {
                 throw new UnavailableException("streaming the archive to " + pod + " failed", e);
@@ -254,6 +254,11 @@ public final class ClaimArchiver {
         });
     }
 
+    /** What a drained stream held; its end follows the exit status by a moment, so wait for it a little. */
+    private static String text(CompletableFuture<String> drained) {
+        return drained.completeOnTimeout("", 5, TimeUnit.SECONDS).join();
+    }
+
     private static void pause(Instant deadline, String what) {
         if (Instant.now().isAfter(deadline)) {
             throw new UnavailableException("timed out waiting for " + what);
@@ -302,7 +307,7 @@ public final class ClaimArchiver {
                     throw new IOException(e.getMessage(), e);
                 }
                 if (exit != 0) {
-                    throw new IOException(what + " exited with " + exit + ": " + stderr.getNow(""));
+                    throw new IOException(what + " exited with " + exit + ": " + text(stderr));
                 }
             }
             return -1;
