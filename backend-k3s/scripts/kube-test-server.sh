@@ -205,13 +205,14 @@ EOF
             || { tail -n 20 "$RUN/etcd.log" >&2; die "etcd did not become healthy"; }
     fi
     if ! running apiserver; then
+        # exec is proxied to the node's InternalIP first, as on K3s (a test node's host name resolves nowhere)
         spawn apiserver "$CACHE/bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
             --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$PORT" --cert-dir "$RUN/pki" \
             --token-auth-file "$RUN/tokens.csv" --authorization-mode AlwaysAllow \
             --disable-admission-plugins ServiceAccount \
             --service-account-issuer https://kubernetes.default.svc \
             --service-account-key-file "$RUN/pki/sa.key" --service-account-signing-key-file "$RUN/pki/sa.key" \
-            --service-cluster-ip-range 10.43.0.0/16
+            --service-cluster-ip-range 10.43.0.0/16 --kubelet-preferred-address-types InternalIP,Hostname
     fi
     wait_until 90 ready || { tail -n 30 "$RUN/apiserver.log" >&2; die "kube-apiserver did not become ready"; }
     if ! running controller-manager; then

@@ -16,6 +16,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STRETCH=${BERTH_KUBELET_STRETCH:-/var/tmp/berth-k3s-stretch}
 SOCK=/run/berth-k3s-containerd/containerd.sock
 NODE=berth-kubelet-node
+# the kubelet refuses a loopback node IP, and the API server proxies exec to the node's address: a private address
+# on the loopback interface (reachable only from this machine; this VM has no dummy interfaces) serves as both
+NODE_IP=10.99.7.1
 eval "$("$HERE/kube-test-server.sh" env)"
 
 build_kubelet() {
@@ -37,7 +40,9 @@ images() {
     docker import --change 'CMD ["/bin/busybox","httpd","-f","-p","5432","-h","/www"]' "$STRETCH/rootfs.tar" berth-testkit-db:1.0 >/dev/null
     # the backup/restore archiver runs sh, tar, head, cp, rm and sleep by name: link every applet
     local applet
-    for applet in $(/bin/busybox --list); do ln -sf busybox "$rootfs/bin/$applet"; done
+    for applet in $(/bin/busybox --list); do
+        [[ $applet == busybox ]] || ln -sf busybox "$rootfs/bin/$applet"   # the list names busybox itself
+    done
     tar -C "$rootfs" -cf "$STRETCH/archiver.tar" .
     docker import --change 'ENV PATH=/bin' "$STRETCH/archiver.tar" berth-k3s-stretch/archiver:1 >/dev/null
     docker save -o "$STRETCH/images.tar" berth-k3s-stretch/pause:1 berth-testkit-app:1.0.0 berth-testkit-db:1.0 \
@@ -75,11 +80,12 @@ CONF
     echo $! >"$STRETCH/containerd.pid"
     sleep 3
     images
+    ip addr show dev lo | grep -q "inet $NODE_IP/" || ip addr add "$NODE_IP/32" dev lo
     # anonymous auth: the test API server has no kubelet client certificate, and it proxies pods/exec here
     setsid nohup "$STRETCH/cache/bin/kubelet" --kubeconfig "$BERTH_TEST_KUBECONFIG" \
         --container-runtime=remote --container-runtime-endpoint="unix://$SOCK" \
         --root-dir="$STRETCH/kubelet" --cert-dir="$STRETCH/kubelet/pki" \
-        --hostname-override=$NODE --node-ip=127.0.0.1 --address=127.0.0.1 --port=10250 --read-only-port=0 \
+        --hostname-override=$NODE --node-ip=$NODE_IP --address=$NODE_IP --port=10250 --read-only-port=0 \
         --fail-swap-on=false --cgroup-driver=cgroupfs --cgroups-per-qos=false --enforce-node-allocatable= \
         --authentication-token-webhook=false --anonymous-auth=true --authorization-mode=AlwaysAllow \
         --network-plugin=cni --cni-bin-dir=/usr/lib/cni --cni-conf-dir="$STRETCH/cni" \
@@ -98,6 +104,7 @@ stop() {
     sleep 2
     curl -sk -X DELETE -H "Authorization: Bearer berth-test-token" "https://127.0.0.1:${BERTH_KUBE_PORT:-16443}/api/v1/nodes/$NODE" >/dev/null || true
     ip link del berthk3s0 2>/dev/null || true
+    ip addr del "$NODE_IP/32" dev lo 2>/dev/null || true
     mount | awk -v d="$STRETCH" '$3 ~ "^"d { print $3 }' | sort -r | while read -r m; do umount "$m" || true; done
 }
 
