@@ -246,6 +246,17 @@ abstract class EngineContract {
     }
 
     @Test
+    void aRuntimeThatReportsStartingAfterTheProvisionIsAskedUntilItRuns() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), InMemoryProvider.builder().startingChecks(3)).withNodeAndPlans(20);
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        // the provision call observed STARTING, so READY did not take it as running: it asked until RUNNING
+        assertThat(h.provider.calls(InMemoryProvider.Verb.STATUS)).isEqualTo(4);
+        assertThat(h.berth.operations().forInstance(i.id()).get(0).completedSteps())
+                .containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");
+    }
+
+    @Test
     void aRuntimeCallThatTimesOutAfterDoingTheWorkIsRetriedWithoutDuplicates() {
         h.provider.failNextAfterEffect(InMemoryProvider.Verb.PROVISION, 2, () -> new UnavailableException("read timed out"));
         Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
