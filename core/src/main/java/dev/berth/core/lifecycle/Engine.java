@@ -23,6 +23,7 @@ import dev.berth.core.operation.OperationType;
 import dev.berth.core.placement.PlacementStrategy;
 import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.secret.InstanceSecrets;
+import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
@@ -89,10 +90,14 @@ final class Engine {
     /** The request that creates (or converges) instance {@code i} at {@code version} on its node. */
     ProvisionRequest provisionRequest(InstanceEntity i, String version) {
         AppTemplate app = catalog.get(i.appId);
-        NodeEntity n = db.read(em -> em.find(NodeEntity.class, i.nodeId));
+        // node, plan and secrets in one read: this sits on every provision's critical path
+        record Stored(NodeEntity node, PlanEntity plan, Map<String, SecretValue> secrets) { }
+        Stored stored = db.read(em -> new Stored(em.find(NodeEntity.class, i.nodeId), em.find(PlanEntity.class, i.planId),
+                secrets.load(em, i.id)));
+        NodeEntity n = stored.node();
         var ctx = new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, settings.defaultTimezone());
-        var components = new TemplateResolver().resolve(app, version, ctx, secrets.load(i.id));
-        var plan = PlanService.toPlan(db.read(em -> em.find(PlanEntity.class, i.planId)));
+        var components = new TemplateResolver().resolve(app, version, ctx, stored.secrets());
+        var plan = PlanService.toPlan(stored.plan());
         return new ProvisionRequest(i.id, i.tenantId, i.slug, i.hostname, i.appId, version, components,
                 plan.resources(), new NodeRef(n.id, n.target, n.labels),
                 Map.of("berth.tenant", i.tenantId, "berth.app", i.appId));

@@ -28,6 +28,7 @@ import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +50,11 @@ import java.util.stream.Collectors;
  * each idempotent, so an operation interrupted anywhere (a crash, a lost connection) converges when it runs
  * again. Retryable errors are retried with backoff; a permanent failure is compensated before the operation is
  * marked FAILED.
+ *
+ * <p>Progress costs one write per step: a step that works outside the database records its start together
+ * with the previous step's completion; a step whose whole effect is in the database ({@link #txStep}) does its
+ * work and records its start and completion in one transaction, so it happens exactly once. A completion not yet
+ * written when the process dies only means that (idempotent) step runs again.
  */
 final class OperationRunner {
 
@@ -116,40 +123,44 @@ final class OperationRunner {
     // ---- operations -------------------------------------------------------------------------------------
 
     private void provision(Context c) {
-        step(c, "PLACE", () -> place(c));
-        step(c, "SECRETS", () -> engine.db.run(em -> {
+        txStep(c, "PLACE", em -> place(em, c));
+        if (c.queued) {
+            throw new Queued();
+        }
+        txStep(c, "SECRETS", em -> {
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             engine.secrets.ensure(em, i.id, secretSpecs(engine.catalog.get(i.appId)));
-        }));
+            return true;
+        });
         step(c, "DNS", () -> dnsUpsert(c));
         step(c, "RUNTIME", () -> {
             var i = instance(c);
-            provider(i).provision(request(i, i.appVersion));
+            c.observed = provider(i).provision(request(i, i.appVersion)).state();
         });
-        step(c, "READY", () -> awaitRunning(instance(c)));
+        step(c, "READY", () -> awaitRunning(c));
         // the ready message is recorded with the activation, in one transaction: it is sent (and retried) on its
         // own, so a mail server that is down never holds up or undoes the provision
-        step(c, "ACTIVATE", () -> finish(c, InstanceState.ACTIVE, i -> { }, BerthEvent.Type.INSTANCE_PROVISIONED,
+        txStep(c, "ACTIVATE", em -> finish(em, c, InstanceState.ACTIVE, i -> { }, BerthEvent.Type.INSTANCE_PROVISIONED,
                 Notification.Type.INSTANCE_READY, Map.of()));
     }
 
     private void suspend(Context c) {
         step(c, "RUNTIME", () -> provider(instance(c)).suspend(c.op.instanceId));
         String reason = c.op.params.getOrDefault("reason", "ADMIN");
-        step(c, "FINALIZE", () -> finish(c, InstanceState.SUSPENDED, i -> i.suspensionReason = reason,
+        txStep(c, "FINALIZE", em -> finish(em, c, InstanceState.SUSPENDED, i -> i.suspensionReason = reason,
                 BerthEvent.Type.INSTANCE_SUSPENDED, Notification.Type.INSTANCE_SUSPENDED, Map.of("reason", reason)));
     }
 
     private void resume(Context c) {
         step(c, "RUNTIME", () -> provider(instance(c)).resume(c.op.instanceId));
-        step(c, "READY", () -> awaitRunning(instance(c)));
-        step(c, "FINALIZE", () -> finish(c, InstanceState.ACTIVE, i -> i.suspensionReason = null, BerthEvent.Type.INSTANCE_RESUMED,
+        step(c, "READY", () -> awaitRunning(c));
+        txStep(c, "FINALIZE", em -> finish(em, c, InstanceState.ACTIVE, i -> i.suspensionReason = null, BerthEvent.Type.INSTANCE_RESUMED,
                 Notification.Type.INSTANCE_RESUMED, Map.of()));
     }
 
     private void changePlan(Context c) {
         String planId = c.op.params.get("planId");
-        step(c, "CAPACITY", () -> checkRoomForPlan(c.op.instanceId, planId));
+        txStep(c, "CAPACITY", em -> checkRoomForPlan(em, c.op.instanceId, planId));
         step(c, "RUNTIME", () -> {
             Plan plan = plan(planId);
             InstanceStatus s = provider(instance(c)).changePlan(c.op.instanceId, plan.resources());
@@ -157,7 +168,7 @@ final class OperationRunner {
                 throw new UnavailableException("runtime reports limits " + s.appliedLimits() + " after applying " + plan.resources());
             }
         });
-        step(c, "FINALIZE", () -> finish(c, null, i -> i.planId = planId, BerthEvent.Type.PLAN_CHANGED));
+        txStep(c, "FINALIZE", em -> finish(em, c, null, i -> i.planId = planId, BerthEvent.Type.PLAN_CHANGED));
     }
 
     private void upgrade(Context c) {
@@ -165,10 +176,10 @@ final class OperationRunner {
         step(c, "BACKUP", () -> backupIfSupported(c));
         step(c, "RUNTIME", () -> {
             var i = instance(c);
-            provider(i).upgrade(request(i, version));
+            c.observed = provider(i).upgrade(request(i, version)).state();
         });
-        step(c, "READY", () -> awaitRunning(instance(c)));
-        step(c, "FINALIZE", () -> finish(c, null, i -> i.appVersion = version, BerthEvent.Type.INSTANCE_UPGRADED));
+        step(c, "READY", () -> awaitRunning(c));
+        txStep(c, "FINALIZE", em -> finish(em, c, null, i -> i.appVersion = version, BerthEvent.Type.INSTANCE_UPGRADED));
     }
 
     private void backup(Context c) {
@@ -178,7 +189,7 @@ final class OperationRunner {
                     new UnsupportedCapabilityException("provider " + provider(i).kind() + " cannot back up instances"));
             takeBackup(c, i, support, c.op.id);
         });
-        step(c, "FINALIZE", () -> finish(c, null, i -> { }, null));
+        txStep(c, "FINALIZE", em -> finish(em, c, null, i -> { }, null));
     }
 
     private void restore(Context c) {
@@ -199,7 +210,7 @@ final class OperationRunner {
             provider(i).backups().orElseThrow(() -> new UnsupportedCapabilityException("provider cannot restore"))
                     .restore(i.id, m, store);
         });
-        step(c, "FINALIZE", () -> finish(c, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
+        txStep(c, "FINALIZE", em -> finish(em, c, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
     }
 
     /**
@@ -221,7 +232,7 @@ final class OperationRunner {
             p.migration().orElseThrow(() -> new UnsupportedCapabilityException("provider " + p.kind() + " cannot migrate instances"))
                     .migrate(i.id, new NodeRef(target.id, target.target, target.labels));
         });
-        step(c, "FINALIZE", () -> finish(c, null, i -> {
+        txStep(c, "FINALIZE", em -> finish(em, c, null, i -> {
             i.nodeId = i.targetNodeId;
             i.targetNodeId = null;
         }, BerthEvent.Type.INSTANCE_MIGRATED));
@@ -244,18 +255,21 @@ final class OperationRunner {
             if (i.nodeId != null) provider(i).terminate(i.id);
         });
         step(c, "DNS", () -> engine.dns.ifPresent(d -> d.delete(instance(c).hostname)));
-        step(c, "FINALIZE", () -> finish(c, InstanceState.TERMINATED, i -> { }, BerthEvent.Type.INSTANCE_TERMINATED,
+        txStep(c, "FINALIZE", em -> finish(em, c, InstanceState.TERMINATED, i -> { }, BerthEvent.Type.INSTANCE_TERMINATED,
                 Notification.Type.INSTANCE_TERMINATED, Map.of()));
         capacityFreed.run();
     }
 
     private void notify(Context c) {
         step(c, "SEND", () -> notifications.deliver(c.op));
-        engine.db.run(em -> end(em, c.op.id, OperationStatus.SUCCEEDED, null));
+        engine.db.run(em -> {
+            recordProgress(em, c, c.done);
+            end(em, c.op.id, OperationStatus.SUCCEEDED, null);
+        });
     }
 
     /** Marks an operation ended with {@code status}; a null {@code error} keeps the last error recorded. */
-    private OperationEntity end(jakarta.persistence.EntityManager em, String operationId, OperationStatus status, String error) {
+    private OperationEntity end(EntityManager em, String operationId, OperationStatus status, String error) {
         OperationEntity o = em.find(OperationEntity.class, operationId);
         o.status = status.name();
         if (error != null) o.lastError = error;
@@ -266,35 +280,30 @@ final class OperationRunner {
 
     // ---- steps ------------------------------------------------------------------------------------------
 
-    private void place(Context c) {
-        engine.db.run(em -> {
-            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
-            if (i.nodeId != null) {
-                return; // placed by an earlier attempt whose step record was lost, or by the queue job
-            }
-            c.queued = placement.place(em, i, c.op, c.afterCommit).nodeId() == null;
-        });
-        c.runAfterCommit();
-        if (c.queued) {
-            throw new Queued();
+    /** Places the instance; false (the step is not done) when nothing has room and it was queued. */
+    private boolean place(EntityManager em, Context c) {
+        InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+        if (i.nodeId != null) {
+            return true; // placed by an earlier attempt whose step record was lost, or by the queue job
         }
+        c.queued = placement.place(em, i, c.op, c.afterCommit).nodeId() == null;
+        return !c.queued;
     }
 
-    private void checkRoomForPlan(String instanceId, String planId) {
-        engine.db.run(em -> {
-            InstanceEntity i = em.find(InstanceEntity.class, instanceId);
-            NodeEntity n = em.find(NodeEntity.class, i.nodeId, LockModeType.PESSIMISTIC_WRITE);
-            Plan current = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
-            Plan target = PlanService.toPlan(em.find(PlanEntity.class, planId));
-            var candidate = Allocation.candidate(em, NodeService.toNode(n), i.tenantId);
-            // the instance's current allocation is freed by the change, so compare against free + current
-            var free = candidate.free().plus(Allocation.demand(current));
-            var need = Allocation.demand(target);
-            if (need.cpuMillis() > free.cpuMillis() || need.memoryBytes() > free.memoryBytes() || need.diskBytes() > free.diskBytes()) {
-                throw new dev.berth.core.error.InsufficientCapacityException(
-                        "node " + n.id + " has no room for plan " + planId + " (free " + free + ", needs " + need + ")");
-            }
-        });
+    private boolean checkRoomForPlan(EntityManager em, String instanceId, String planId) {
+        InstanceEntity i = em.find(InstanceEntity.class, instanceId);
+        NodeEntity n = em.find(NodeEntity.class, i.nodeId, LockModeType.PESSIMISTIC_WRITE);
+        Plan current = PlanService.toPlan(em.find(PlanEntity.class, i.planId));
+        Plan target = PlanService.toPlan(em.find(PlanEntity.class, planId));
+        var candidate = Allocation.candidate(em, NodeService.toNode(n), i.tenantId);
+        // the instance's current allocation is freed by the change, so compare against free + current
+        var free = candidate.free().plus(Allocation.demand(current));
+        var need = Allocation.demand(target);
+        if (need.cpuMillis() > free.cpuMillis() || need.memoryBytes() > free.memoryBytes() || need.diskBytes() > free.diskBytes()) {
+            throw new dev.berth.core.error.InsufficientCapacityException(
+                    "node " + n.id + " has no room for plan " + planId + " (free " + free + ", needs " + need + ")");
+        }
+        return true;
     }
 
     private void dnsUpsert(Context c) {
@@ -307,7 +316,16 @@ final class OperationRunner {
         });
     }
 
-    private void awaitRunning(InstanceEntity i) {
+    /**
+     * Waits until the runtime reports the instance running. The runtime call of this attempt's previous step
+     * returns what it observed: when that was RUNNING there is nothing to wait for (a resumed attempt, which did
+     * not make that call, asks the runtime).
+     */
+    private void awaitRunning(Context c) {
+        if (c.observed == RuntimeState.RUNNING) {
+            return;
+        }
+        InstanceEntity i = instance(c);
         RuntimeProvider p = provider(i);
         long deadline = System.nanoTime() + engine.settings.readinessTimeout().toNanos();
         RuntimeState last = null;
@@ -335,40 +353,42 @@ final class OperationRunner {
         engine.publish(BerthEvent.Type.BACKUP_COMPLETED, i, "backup " + m.backupId() + " (" + m.sizeBytes() + " bytes)");
     }
 
-    /** Ends the operation successfully and moves the instance to {@code state} (null: unchanged). */
-    private void finish(Context c, InstanceState state, Consumer<InstanceEntity> change, BerthEvent.Type event) {
-        finish(c, state, change, event, null, Map.of());
+    /**
+     * Ends the operation successfully and moves the instance to {@code state} (null: unchanged), in the caller's
+     * transaction; the event follows the commit.
+     */
+    private boolean finish(EntityManager em, Context c, InstanceState state, Consumer<InstanceEntity> change,
+                           BerthEvent.Type event) {
+        return finish(em, c, state, change, event, null, Map.of());
     }
 
     /** Same, and records the message {@code notify} (null: none) in the same transaction. */
-    private void finish(Context c, InstanceState state, Consumer<InstanceEntity> change, BerthEvent.Type event,
-                        Notification.Type notify, Map<String, String> values) {
-        String[] message = new String[1];
-        InstanceEntity after = engine.db.inTransaction(em -> {
-            InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
-            if (state != null && !state.name().equals(i.state)) {
-                Transitions.check(i, state, c.op.type);
-                i.state = state.name();
+    private boolean finish(EntityManager em, Context c, InstanceState state, Consumer<InstanceEntity> change,
+                           BerthEvent.Type event, Notification.Type notify, Map<String, String> values) {
+        InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
+        if (state != null && !state.name().equals(i.state)) {
+            Transitions.check(i, state, c.op.type);
+            i.state = state.name();
+        }
+        change.accept(i);
+        i.stateReason = null;
+        i.activeOperation = null;
+        i.updatedAt = engine.clock.instant();
+        OperationEntity o = em.find(OperationEntity.class, c.op.id);
+        o.status = OperationStatus.SUCCEEDED.name();
+        o.finishedAt = engine.clock.instant();
+        o.updatedAt = o.finishedAt;
+        String message = notify == null ? null : notifications.enqueue(em, i, notify, c.op.id, values);
+        c.afterCommit.add(() -> {
+            // the event first: a caller waiting for it need not wait for the message to be scheduled as well
+            if (event != null) {
+                engine.publish(event, i, null);
             }
-            change.accept(i);
-            i.stateReason = null;
-            i.activeOperation = null;
-            i.updatedAt = engine.clock.instant();
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.status = OperationStatus.SUCCEEDED.name();
-            o.finishedAt = engine.clock.instant();
-            o.updatedAt = o.finishedAt;
-            if (notify != null) {
-                message[0] = notifications.enqueue(em, i, notify, c.op.id, values);
+            if (message != null) {
+                submit.accept(message);
             }
-            return i;
         });
-        if (message[0] != null) {
-            submit.accept(message[0]);
-        }
-        if (event != null) {
-            engine.publish(event, after, null);
-        }
+        return true;
     }
 
     // ---- failure handling -------------------------------------------------------------------------------
@@ -387,7 +407,10 @@ final class OperationRunner {
             }
             Instant at = Instant.now().plus(delay);
             log.info("operation {} ({}) attempt {} failed at step {}, retrying at {}: {}", c.op.id, c.op.type, c.op.attempts, c.op.step, at, message);
-            engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError = message);
+            engine.db.run(em -> {
+                em.find(OperationEntity.class, c.op.id).lastError = message;
+                recordProgress(em, c, c.done); // so that the retry skips the steps this attempt finished
+            });
             return new OperationQueue.Outcome.RetryAt(at);
         }
         log.warn("operation {} ({}) failed for good at step {}: {}", c.op.id, c.op.type, c.op.step, message);
@@ -399,12 +422,16 @@ final class OperationRunner {
         } catch (RuntimeException ce) {
             // compensation is itself idempotent; if it cannot finish now, retry the whole failure path later
             log.warn("compensation of operation {} failed, retrying: {}", c.op.id, ce.getMessage());
-            engine.db.run(em -> em.find(OperationEntity.class, c.op.id).lastError =
-                    Engine.truncate(message + " (compensation pending: " + ce.getMessage() + ")"));
+            engine.db.run(em -> {
+                em.find(OperationEntity.class, c.op.id).lastError =
+                        Engine.truncate(message + " (compensation pending: " + ce.getMessage() + ")");
+                recordProgress(em, c, c.done);
+            });
             return new OperationQueue.Outcome.RetryAt(Instant.now().plus(engine.settings.retryDelay(c.op.attempts)));
         }
         String[] operatorMessage = new String[1];
         InstanceEntity after = engine.db.inTransaction(em -> {
+            recordProgress(em, c, c.done);
             OperationEntity o = end(em, c.op.id, OperationStatus.FAILED, message);
             InstanceEntity i = em.find(InstanceEntity.class, c.op.instanceId);
             i.activeOperation = null;
@@ -462,20 +489,62 @@ final class OperationRunner {
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
+    /**
+     * Runs a step that works outside the database (runtime, DNS, mail, waiting). One write records it started,
+     * together with the previous step's completion; its own completion is recorded with the next write. A crash
+     * before that write runs the step again, which is safe because every step is idempotent.
+     */
     private void step(Context c, String name, Runnable body) {
         if (c.done.contains(name)) {
             return;
         }
         engine.stepListener.beforeStep(c.op.id, name);
         c.op.step = name;
-        engine.db.run(em -> {
-            OperationEntity o = em.find(OperationEntity.class, c.op.id);
-            o.step = name;
-            o.updatedAt = engine.clock.instant();
-        });
+        engine.db.run(em -> recordProgress(em, c, c.done));
         body.run();
         c.done.add(name);
-        engine.db.run(em -> em.find(OperationEntity.class, c.op.id).completedSteps = String.join(",", c.done));
+    }
+
+    /**
+     * Runs a step whose whole effect is in the database: {@code body} works in one transaction that also records
+     * the step started and, when {@code body} returns true, done (with any completion not yet written). A crash
+     * or a failure leaves none of it, so the step happens exactly once. Work queued on {@link Context#afterCommit}
+     * runs after the commit.
+     */
+    private void txStep(Context c, String name, Predicate<EntityManager> body) {
+        if (c.done.contains(name)) {
+            return;
+        }
+        engine.stepListener.beforeStep(c.op.id, name);
+        c.op.step = name;
+        boolean complete;
+        try {
+            complete = engine.db.inTransaction(em -> {
+                Set<String> done = new LinkedHashSet<>(c.done);
+                recordProgress(em, c, done); // first, so that what the body sets on the operation (its end) wins
+                boolean ok = body.test(em);
+                if (ok) {
+                    done.add(name);
+                    em.find(OperationEntity.class, c.op.id).completedSteps = String.join(",", done);
+                }
+                return ok;
+            });
+        } catch (RuntimeException e) {
+            c.afterCommit.clear(); // rolled back: what it would have announced did not happen
+            throw e;
+        }
+        if (complete) {
+            c.done.add(name);
+        }
+        c.runAfterCommit();
+    }
+
+    /** Records, in the caller's transaction, the step the operation is at and the steps it has done. */
+    private void recordProgress(EntityManager em, Context c, Set<String> done) {
+        OperationEntity o = em.find(OperationEntity.class, c.op.id);
+        o.step = c.op.step;
+        o.completedSteps = String.join(",", done);
+        o.updatedAt = engine.clock.instant();
     }
 
     private InstanceEntity instance(Context c) {
@@ -519,6 +588,8 @@ final class OperationRunner {
         final Set<String> done;
         final List<Runnable> afterCommit = new ArrayList<>();
         boolean queued;
+        /** What this attempt's last runtime call observed (null: no such call in this attempt). */
+        RuntimeState observed;
 
         Context(OperationEntity op, Set<String> done) {
             this.op = op;

@@ -45,14 +45,17 @@ public final class InstanceSecrets {
 
     /** Decrypts all secrets of an instance, by name. */
     public Map<String, SecretValue> load(String instanceId) {
-        return db.read(em -> {
-            Map<String, SecretValue> out = new TreeMap<>();
-            for (InstanceSecretEntity e : em.createQuery("select s from InstanceSecretEntity s where s.instanceId = :i", InstanceSecretEntity.class)
-                    .setParameter("i", instanceId).getResultList()) {
-                out.put(e.name, cipher.decrypt(e.ciphertext, associatedData(instanceId, e.name)));
-            }
-            return out;
-        });
+        return db.read(em -> load(em, instanceId));
+    }
+
+    /** As {@link #load(String)}, in the caller's transaction. */
+    public Map<String, SecretValue> load(EntityManager em, String instanceId) {
+        Map<String, SecretValue> out = new TreeMap<>();
+        for (InstanceSecretEntity e : em.createQuery("select s from InstanceSecretEntity s where s.instanceId = :i", InstanceSecretEntity.class)
+                .setParameter("i", instanceId).getResultList()) {
+            out.put(e.name, cipher.decrypt(e.ciphertext, associatedData(instanceId, e.name)));
+        }
+        return out;
     }
 
     /**

@@ -88,6 +88,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
     private final boolean backups;
     private final boolean migration;
     private final boolean liveResize;
+    private final int startingChecks;
 
     private final Object lock = new Object();
     private final Map<String, Held> instances = new LinkedHashMap<>(); // guarded by lock
@@ -114,6 +115,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         this.backups = b.backups;
         this.migration = b.migration;
         this.liveResize = b.liveResize;
+        this.startingChecks = b.startingChecks;
     }
 
     /** A builder starting with no targets, all capabilities on and the UTC clock. */
@@ -128,6 +130,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         private boolean backups = true;
         private boolean migration = true;
         private boolean liveResize = true;
+        private int startingChecks;
 
         private Builder() {
         }
@@ -171,6 +174,19 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
             return this;
         }
 
+        /**
+         * Makes the runtime start asynchronously, like a pod: a provision reports {@link RuntimeState#STARTING}, and
+         * so do the next {@code checks} status calls of that instance, before it reports RUNNING. 0 (the default):
+         * a provision returns a running instance.
+         */
+        public Builder startingChecks(int checks) {
+            if (checks < 0) {
+                throw new InvalidSpecException("startingChecks", "must not be negative");
+            }
+            this.startingChecks = checks;
+            return this;
+        }
+
         public InMemoryProvider build() {
             return new InMemoryProvider(this);
         }
@@ -201,6 +217,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
                 held = new Held(request.instanceId(), target);
                 held.apply(request);
                 held.state = RuntimeState.RUNNING;
+                held.startingLeft = startingChecks;
                 instances.put(held.id, held);
                 creates.merge(held.id, 1, Integer::sum);
                 resourcesCreated++;
@@ -260,7 +277,10 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
     public InstanceStatus status(String instanceId) {
         return call(Verb.STATUS, instanceId, () -> {
             synchronized (lock) {
-                return held(instanceId).status();
+                Held held = held(instanceId);
+                InstanceStatus s = held.status();
+                if (held.startingLeft > 0) held.startingLeft--;
+                return s;
             }
         });
     }
@@ -576,6 +596,8 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         private final String id;
         private String target;
         private RuntimeState state = RuntimeState.STARTING;
+        /** Status reports still to show STARTING before {@link #state} (see {@link Builder#startingChecks}). */
+        private int startingLeft;
         private ResourceLimits limits;
         private String version;
         private List<ComponentSpec> components = List.of();
@@ -595,7 +617,8 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         }
 
         private InstanceStatus status() {
-            return new InstanceStatus(id, target, state, version, limits, endpoint());
+            RuntimeState shown = startingLeft > 0 && state == RuntimeState.RUNNING ? RuntimeState.STARTING : state;
+            return new InstanceStatus(id, target, shown, version, limits, endpoint());
         }
 
         private String endpoint() {

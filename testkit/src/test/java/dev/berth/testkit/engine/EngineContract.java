@@ -203,6 +203,60 @@ abstract class EngineContract {
     }
 
     @Test
+    void aProcessDyingBeforeActivationRepeatsOnlyTheUnrecordedStepAndActivatesOnce() throws Exception {
+        h.close();
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // process A dies just before ACTIVATE: RUNTIME's completion was written with READY's start, READY's own
+        // completion only travels with ACTIVATE's transaction, so it is lost with the process
+        h = EngineHarness.create(freshDatabase(), (op, step) -> {
+            if (step.equals("ACTIVATE") && reached.getCount() > 0) {
+                reached.countDown();
+                awaitQuietly(release);
+                throw new IllegalStateException("process A is dead");
+            }
+        }).withNodeAndPlans(20);
+        Instance i = h.provision(h.tenant(), "n8n");
+        assertThat(reached.await(20, TimeUnit.SECONDS)).isTrue();
+        Operation atCrash = h.berth.operations().forInstance(i.id()).get(0);
+        assertThat(atCrash.step()).isEqualTo("READY");
+        assertThat(atCrash.completedSteps()).containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME");
+        // A's READY needed no status call: the provision call it had just made observed the instance running
+        assertThat(h.provider.calls(InMemoryProvider.Verb.STATUS)).isZero();
+        h.crash();
+
+        EngineHarness b = h.peer("worker-b", (op, step) -> { });
+        extra.add(b);
+        b.awaitState(i.id(), InstanceState.ACTIVE);
+        release.countDown();
+
+        Operation op = b.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(op.completedSteps()).containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");
+        // B repeated READY (the unrecorded step) and, not having made the runtime call itself, asked the runtime
+        assertThat(h.provider.calls(InMemoryProvider.Verb.STATUS)).isPositive();
+        // and nothing recorded as done ran again
+        assertThat(h.provider.calls(InMemoryProvider.Verb.PROVISION)).isEqualTo(1);
+        assertThat(h.provider.createCount(i.id())).isEqualTo(1);
+        assertThat(h.dns.records()).hasSize(1);
+        // the activation and its message happened once
+        await(() -> h.notifier.sent(Notification.Type.INSTANCE_READY).size() == 1);
+        assertThat(b.berth.operations().forInstance(i.id())).filteredOn(o -> o.type() == OperationType.NOTIFY).hasSize(1);
+        assertThat(h.notifier.sent(Notification.Type.INSTANCE_READY)).hasSize(1);
+    }
+
+    @Test
+    void aRuntimeThatReportsStartingAfterTheProvisionIsAskedUntilItRuns() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), InMemoryProvider.builder().startingChecks(3)).withNodeAndPlans(20);
+        Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);
+        // the provision call observed STARTING, so READY did not take it as running: it asked until RUNNING
+        assertThat(h.provider.calls(InMemoryProvider.Verb.STATUS)).isEqualTo(4);
+        assertThat(h.berth.operations().forInstance(i.id()).get(0).completedSteps())
+                .containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");
+    }
+
+    @Test
     void aRuntimeCallThatTimesOutAfterDoingTheWorkIsRetriedWithoutDuplicates() {
         h.provider.failNextAfterEffect(InMemoryProvider.Verb.PROVISION, 2, () -> new UnavailableException("read timed out"));
         Instance i = h.awaitState(h.provision(h.tenant(), "n8n").id(), InstanceState.ACTIVE);

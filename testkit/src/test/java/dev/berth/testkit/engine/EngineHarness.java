@@ -110,6 +110,13 @@ final class EngineHarness implements AutoCloseable {
                 settings, StepListener.NONE, notifier, catalog, notifications);
     }
 
+    /** A fresh harness over a runtime built from {@code runtime}, plus the default target. */
+    static EngineHarness create(DatabaseSettings database, InMemoryProvider.Builder runtime) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, runtime.target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
+                new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), StepListener.NONE);
+    }
+
     /** A fresh harness whose runtime has the given targets (one Berth node per target is the test's job). */
     static EngineHarness create(DatabaseSettings database, EngineSettings settings, Map<String, Capacity> targets) {
         FakeClock clock = new FakeClock(T0);

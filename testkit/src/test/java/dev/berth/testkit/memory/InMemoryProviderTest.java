@@ -55,6 +55,17 @@ class InMemoryProviderTest {
     }
 
     @Test
+    void anAsynchronouslyStartingRuntimeReportsStartingForTheConfiguredChecks() {
+        InMemoryProvider provider = InMemoryProvider.builder().target("mem-1", InMemoryProvider.DEFAULT_CAPACITY).startingChecks(2).build();
+
+        assertThat(provider.provision(request("a", "mem-1", ONE_CPU, "1.0.0")).state()).isEqualTo(RuntimeState.STARTING);
+        assertThat(provider.status("a").state()).isEqualTo(RuntimeState.STARTING);
+        assertThat(provider.status("a").state()).isEqualTo(RuntimeState.STARTING);
+        assertThat(provider.status("a").state()).isEqualTo(RuntimeState.RUNNING);
+        assertThatThrownBy(() -> InMemoryProvider.builder().startingChecks(-1)).isInstanceOf(InvalidSpecException.class);
+    }
+
+    @Test
     void reprovisionAfterTerminateCountsASecondCreation() {
         InMemoryProvider provider = new InMemoryProvider();
         provider.provision(request("a", "mem-1", ONE_CPU, "1.0.0"));
