@@ -41,9 +41,10 @@ import java.util.stream.Stream;
  */
 final class DockerPods implements AutoCloseable {
 
-    /** Where the claims' and pods' directories live. */
-    static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "berth-fake-kubelet");
+    /** Where this JVM's claims' and pods' directories live (per process, so two test runs never share one). */
+    static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "berth-fake-kubelet-" + ProcessHandle.current().pid());
     private static final String LABEL = "dev.berth.test.fake-kubelet";
+    private static final String RUN = Long.toString(ProcessHandle.current().pid());
 
     private final DockerClient docker;
     private final Function<String, String> claimUid;
@@ -62,7 +63,6 @@ final class DockerPods implements AutoCloseable {
             throw new IllegalStateException("the fake kubelet runs archiver pods in Docker, and no Docker engine answers at "
                     + config.getDockerHost() + " (test.sh starts one)", e);
         }
-        removeContainers();
     }
 
     /** The directory holding a claim's data. */
@@ -90,7 +90,7 @@ final class DockerPods implements AutoCloseable {
             }
             String id = docker.createContainerCmd(c.getImage())
                     .withName("fake-kubelet-" + pod.getMetadata().getNamespace() + "-" + pod.getMetadata().getName())
-                    .withEntrypoint(entrypoint).withLabels(Map.of(LABEL, uid))
+                    .withEntrypoint(entrypoint).withLabels(Map.of(LABEL, RUN, LABEL + ".pod", uid))
                     .withHostConfig(HostConfig.newHostConfig().withBinds(binds).withNetworkMode("none"))
                     .exec().getId();
             docker.startContainerCmd(id).exec();
@@ -163,8 +163,9 @@ final class DockerPods implements AutoCloseable {
         }
     }
 
+    /** Removes this run's containers (only its own: another test run may share the Docker engine). */
     private void removeContainers() {
-        docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(LABEL)).exec()
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, RUN)).exec()
                 .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
     }
 
@@ -182,6 +183,7 @@ final class DockerPods implements AutoCloseable {
     @Override
     public void close() {
         removeContainers();
+        deleteTree(ROOT);
         try {
             docker.close();
         } catch (IOException e) {

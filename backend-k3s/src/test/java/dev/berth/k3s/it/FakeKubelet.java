@@ -61,7 +61,6 @@ final class FakeKubelet implements AutoCloseable {
         this.core = new CoreV1Api(kube.client());
         this.pods = new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", kube.client());
         this.defaultNode = defaultNode;
-        DockerPods.deleteTree(DockerPods.ROOT);
         this.docker = new DockerPods(this::claimUid);
         this.streams = new KubeletStreams(docker, this::runningPodUid);
     }

@@ -58,6 +58,8 @@ final class TestCluster {
         kubelet = new FakeKubelet(kube, NODE_NAME);
         registerNode(kubelet.streamingPort());
         kubelet.start();
+        // the cluster lives as long as the test JVM: its archiver containers and claim directories go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(kubelet::close, "fake-kubelet-cleanup"));
     }
 
     /** The shared cluster; fails the calling test when no server is configured or reachable. */
