@@ -82,6 +82,8 @@ public final class K3sProvider implements RuntimeProvider, BackupSupport {
 
     private static final Logger log = LoggerFactory.getLogger(K3sProvider.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    /** An empty tar archive (two zero blocks): the backup of an instance without volumes. */
+    private static final byte[] EMPTY_TAR = new byte[1024];
 
     private final K3sSettings settings;
     private final KubeApi kube;
@@ -126,9 +128,7 @@ public final class K3sProvider implements RuntimeProvider, BackupSupport {
     public void suspend(String instanceId) {
         String ns = existingNamespace(instanceId).getMetadata().getName();
         kube.mergePatch(V1Namespace.class, null, ns, "{\"metadata\":{\"annotations\":{\"" + Labels.SUSPENDED + "\":\"true\"}}}");
-        for (V1Deployment d : deployments(instanceId)) {
-            kube.mergePatch(V1Deployment.class, ns, d.getMetadata().getName(), "{\"spec\":{\"replicas\":0}}");
-        }
+        scaleTo(instanceId, 0);
         log.info("suspended instance {}", instanceId);
     }
 
@@ -136,9 +136,7 @@ public final class K3sProvider implements RuntimeProvider, BackupSupport {
     public void resume(String instanceId) {
         String ns = existingNamespace(instanceId).getMetadata().getName();
         kube.mergePatch(V1Namespace.class, null, ns, "{\"metadata\":{\"annotations\":{\"" + Labels.SUSPENDED + "\":\"false\"}}}");
-        for (V1Deployment d : deployments(instanceId)) {
-            kube.mergePatch(V1Deployment.class, ns, d.getMetadata().getName(), "{\"spec\":{\"replicas\":1}}");
-        }
+        scaleTo(instanceId, 1);
         Rollout.State state = awaitRollout(instanceId);
         if (state != Rollout.State.COMPLETE) {
             throw new UnavailableException("instance " + instanceId + ": resumed, but the rollout is " + state
@@ -312,9 +310,6 @@ public final class K3sProvider implements RuntimeProvider, BackupSupport {
         }
     }
 
-    /** An empty tar archive (two zero blocks): the backup of an instance without volumes. */
-    private static final byte[] EMPTY_TAR = new byte[1024];
-
     /** Copies the archive to {@code file}, failing (nothing changed yet) unless size and SHA-256 match the manifest. */
     private static long copyVerified(BackupStore store, BackupManifest backup, Path file) {
         MessageDigest sha256;
@@ -342,6 +337,7 @@ public final class K3sProvider implements RuntimeProvider, BackupSupport {
         return size;
     }
 
+    /** Sets every Deployment's replicas with a merge patch (no resourceVersion, so it never races a controller). */
     private void scaleTo(String instanceId, int replicas) {
         String ns = objects.namespace(instanceId);
         for (V1Deployment d : deployments(instanceId)) {
