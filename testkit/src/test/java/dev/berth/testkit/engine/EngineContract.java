@@ -172,19 +172,9 @@ abstract class EngineContract {
 
     @Test
     void anOperationInterruptedBetweenStepsResumesAfterRestartWithoutDuplicates() throws Exception {
-        h.close();
-        CountDownLatch reached = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // process A "dies" just before the READY step: the runtime resource exists, the operation is half done
-        h = EngineHarness.create(freshDatabase(), (op, step) -> {
-            if (step.equals("READY") && reached.getCount() > 0) {
-                reached.countDown();
-                awaitQuietly(release);
-                throw new IllegalStateException("process A is dead");
-            }
-        }).withNodeAndPlans(20);
-        Instance i = h.provision(h.tenant(), "n8n");
-        assertThat(reached.await(20, TimeUnit.SECONDS)).isTrue();
+        Instance i = provisionOnAProcessThatDiesBefore("READY", release);
         h.crash();
         assertThat(h.provider.createCount(i.id())).isEqualTo(1);
 
@@ -204,20 +194,10 @@ abstract class EngineContract {
 
     @Test
     void aProcessDyingBeforeActivationRepeatsOnlyTheUnrecordedStepAndActivatesOnce() throws Exception {
-        h.close();
-        CountDownLatch reached = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // process A dies just before ACTIVATE: RUNTIME's completion was written with READY's start, READY's own
         // completion only travels with ACTIVATE's transaction, so it is lost with the process
-        h = EngineHarness.create(freshDatabase(), (op, step) -> {
-            if (step.equals("ACTIVATE") && reached.getCount() > 0) {
-                reached.countDown();
-                awaitQuietly(release);
-                throw new IllegalStateException("process A is dead");
-            }
-        }).withNodeAndPlans(20);
-        Instance i = h.provision(h.tenant(), "n8n");
-        assertThat(reached.await(20, TimeUnit.SECONDS)).isTrue();
+        Instance i = provisionOnAProcessThatDiesBefore("ACTIVATE", release);
         Operation atCrash = h.berth.operations().forInstance(i.id()).get(0);
         assertThat(atCrash.step()).isEqualTo("READY");
         assertThat(atCrash.completedSteps()).containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME");
@@ -243,6 +223,25 @@ abstract class EngineContract {
         await(() -> h.notifier.sent(Notification.Type.INSTANCE_READY).size() == 1);
         assertThat(b.berth.operations().forInstance(i.id())).filteredOn(o -> o.type() == OperationType.NOTIFY).hasSize(1);
         assertThat(h.notifier.sent(Notification.Type.INSTANCE_READY)).hasSize(1);
+    }
+
+    /**
+     * Replaces the harness with process A on a fresh database, provisions n8n there and returns once A's worker
+     * has reached {@code step}; the worker then hangs until {@code release} and fails, as a dead process would.
+     */
+    private Instance provisionOnAProcessThatDiesBefore(String step, CountDownLatch release) throws InterruptedException {
+        h.close();
+        CountDownLatch reached = new CountDownLatch(1);
+        h = EngineHarness.create(freshDatabase(), (op, s) -> {
+            if (s.equals(step) && reached.getCount() > 0) {
+                reached.countDown();
+                awaitQuietly(release);
+                throw new IllegalStateException("process A is dead");
+            }
+        }).withNodeAndPlans(20);
+        Instance i = h.provision(h.tenant(), "n8n");
+        assertThat(reached.await(20, TimeUnit.SECONDS)).as("process A reached " + step).isTrue();
+        return i;
     }
 
     @Test
