@@ -6,18 +6,11 @@ import dev.berth.core.catalog.Catalog;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
-import dev.berth.core.lifecycle.EngineSettings;
-import dev.berth.core.node.Capacity;
-import dev.berth.core.node.Node;
-import dev.berth.core.node.NodeStatus;
-import dev.berth.core.node.Overcommit;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.secret.SecretCipher;
-import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
 import dev.berth.k3s.K3sProvider;
 import dev.berth.k3s.K3sProviderFactory;
@@ -35,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,15 +53,7 @@ class K3sEngineBackupIT {
 
     @BeforeEach
     void startBerth() {
-        EngineSettings settings = new EngineSettings("k3s-backup-it", 2, Duration.ofMillis(100), Duration.ofMillis(200), 4,
-                Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(90), "apps.test", "UTC", Set.of(), false,
-                Duration.ofSeconds(1));
-        berth = Berth.builder().database(DatabaseSettings.h2Memory("k3s-backup-" + UUID.randomUUID()))
-                .encryptionKeyset(SecretCipher.generateKeysetJson()).provider(provider).engine(settings)
-                .catalog(Catalog.of(List.of(TestAppImage.template()))).backupStore(store).build().start();
-        berth.nodes().register(new Node("k3s-node-1", K3sProvider.KIND, TestCluster.NODE_NAME, Map.of(),
-                new Capacity(4000, 8 * ResourceLimits.GIB, 100 * ResourceLimits.GIB), Overcommit.NONE, 0, null, NodeStatus.ONLINE));
-        berth.plans().save(PLAN);
+        berth = cluster.startBerth("k3s-backup-it", provider, PLAN, b -> b.catalog(Catalog.of(List.of(TestAppImage.template()))).backupStore(store));
     }
 
     @AfterEach

@@ -4,18 +4,11 @@ import dev.berth.core.Berth;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
-import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.Reconciler;
-import dev.berth.core.node.Capacity;
-import dev.berth.core.node.Node;
-import dev.berth.core.node.NodeStatus;
-import dev.berth.core.node.Overcommit;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.provider.RuntimeState;
-import dev.berth.core.secret.SecretCipher;
-import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
 import dev.berth.k3s.K3sProvider;
 import io.kubernetes.client.custom.V1Patch;
@@ -30,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,14 +46,7 @@ class ReconcilerDriftIT {
 
     @BeforeEach
     void startBerth() {
-        EngineSettings settings = new EngineSettings("k3s-it", 2, Duration.ofMillis(100), Duration.ofMillis(200), 4,
-                Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(90), "apps.test", "UTC", Set.of(), false,
-                Duration.ofSeconds(1));
-        berth = Berth.builder().database(DatabaseSettings.h2Memory("k3s-" + UUID.randomUUID()))
-                .encryptionKeyset(SecretCipher.generateKeysetJson()).provider(provider).engine(settings).build().start();
-        berth.nodes().register(new Node("k3s-node-1", K3sProvider.KIND, TestCluster.NODE_NAME, Map.of(),
-                new Capacity(4000, 8 * ResourceLimits.GIB, 100 * ResourceLimits.GIB), Overcommit.NONE, 0, null, NodeStatus.ONLINE));
-        berth.plans().save(PLAN);
+        berth = cluster.startBerth("k3s-it", provider, PLAN, b -> b);
     }
 
     @AfterEach

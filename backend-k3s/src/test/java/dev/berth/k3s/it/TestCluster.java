@@ -1,6 +1,16 @@
 package dev.berth.k3s.it;
 
+import dev.berth.core.Berth;
+import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.node.Capacity;
+import dev.berth.core.node.Node;
+import dev.berth.core.node.NodeStatus;
+import dev.berth.core.node.Overcommit;
+import dev.berth.core.plan.Plan;
+import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.provider.ComponentSpec;
+import dev.berth.core.secret.SecretCipher;
+import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.provider.NodeRef;
 import dev.berth.core.secret.SecretValue;
 import dev.berth.k3s.K3sProvider;
@@ -147,6 +157,23 @@ final class TestCluster {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A Berth engine on a fresh in-memory H2 database running {@code provider} (give each engine its own provider:
+     * closing the engine closes it, and the shared {@link #provider} serves the other tests of the JVM), with the
+     * test node registered and {@code plan} saved. {@code customize} adds what a test needs (catalog, backup store).
+     */
+    Berth startBerth(String name, K3sProvider provider, Plan plan, java.util.function.UnaryOperator<Berth.Builder> customize) {
+        EngineSettings engine = new EngineSettings(name, 2, Duration.ofMillis(100), Duration.ofMillis(200), 4,
+                Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(90), "apps.test", "UTC", java.util.Set.of(),
+                false, Duration.ofSeconds(1));
+        Berth berth = customize.apply(Berth.builder().database(DatabaseSettings.h2Memory(name + "-" + java.util.UUID.randomUUID()))
+                .encryptionKeyset(SecretCipher.generateKeysetJson()).provider(provider).engine(engine)).build().start();
+        berth.nodes().register(new Node(NODE.nodeId(), dev.berth.k3s.K3sProvider.KIND, NODE_NAME, Map.of(),
+                new Capacity(4000, 8 * ResourceLimits.GIB, 100 * ResourceLimits.GIB), Overcommit.NONE, 0, null, NodeStatus.ONLINE));
+        berth.plans().save(plan);
+        return berth;
     }
 
     /** Everything labelled for the instance, in any namespace, named "Kind namespace/name". */
