@@ -6,10 +6,10 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.UnauthorizedException;
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.UnavailableException;
 
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -17,14 +17,14 @@ import java.util.function.Supplier;
 /**
  * Translates docker-java's exceptions into Berth's typed errors, so that the engine knows what to retry: a
  * daemon that cannot be reached or answers 500 is {@link UnavailableException} (retryable), a 409 is a
- * {@link dev.berth.core.error.ConflictException} (retryable), a 400 an {@link InvalidSpecException}.
+ * {@link dev.berth.spi.error.ConflictException} (retryable), a 400 an {@link InvalidSpecException}.
  * A 404 becomes a {@link MissingObjectException}: an object vanished while Berth worked with it (removed by
  * hand, or by a concurrent call); callers that expect it catch it, elsewhere a retry converges.
  */
 final class DockerErrors {
 
     /** Docker answered 404 for an object the provider just listed or created. Retryable. */
-    static final class MissingObjectException extends dev.berth.core.error.ConflictException {
+    static final class MissingObjectException extends dev.berth.spi.error.ConflictException {
         MissingObjectException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -60,13 +60,13 @@ final class DockerErrors {
             return b;
         }
         if (e instanceof ConflictException) {
-            return new dev.berth.core.error.ConflictException(where + " conflicts: " + firstLine(e), e);
+            return new dev.berth.spi.error.ConflictException(where + " conflicts: " + firstLine(e), e);
         }
         if (e instanceof BadRequestException) {
-            return new InvalidSpecException(what, "rejected by Docker host '" + host + "': " + firstLine(e));
+            return new InvalidSpecException(what, "rejected by Docker host '" + host + "': " + firstLine(e), e);
         }
         if (e instanceof UnauthorizedException) {
-            return new AuthenticationException(where + " refused the credentials: " + firstLine(e));
+            return new AuthenticationException(where + " refused the credentials: " + firstLine(e), e);
         }
         if (e instanceof InternalServerErrorException) {
             return new UnavailableException(where + " failed in the daemon: " + firstLine(e), e);

@@ -17,7 +17,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.InvocationBuilder;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.UnavailableException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.berth.docker;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.net.URI;
 

@@ -13,24 +13,24 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Volume;
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InsufficientCapacityException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.BackupSupport;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.LiveResizeSupport;
-import dev.berth.core.provider.LogSupport;
-import dev.berth.core.provider.MigrationSupport;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.BackupSupport;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.LiveResizeSupport;
+import dev.berth.spi.LogSupport;
+import dev.berth.spi.MigrationSupport;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InsufficientCapacityException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +50,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 
 /**
  * {@link RuntimeProvider} for Docker hosts (kind {@value #KIND}). Each configured host is one Berth node whose
@@ -431,7 +431,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         DockerHost to = host(target.target());
         List<Located> everywhere = locateAll(instanceId);
         if (everywhere.isEmpty()) {
-            throw new dev.berth.core.error.NotFoundException("instance", instanceId);
+            throw new dev.berth.spi.error.NotFoundException("instance", instanceId);
         }
         Optional<Located> source = everywhere.stream().filter(l -> l.host() != to).findFirst();
         if (source.isEmpty()) {
@@ -478,7 +478,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
         }
         Located at = require(instanceId);
         Container c = at.containers().stream().filter(x -> component.equals(x.getLabels().get(DockerLabels.COMPONENT))).findFirst()
-                .orElseThrow(() -> new dev.berth.core.error.NotFoundException("component", instanceId + "/" + component));
+                .orElseThrow(() -> new dev.berth.spi.error.NotFoundException("component", instanceId + "/" + component));
         return at.host().logs(c.getId(), lines);
     }
 
@@ -519,7 +519,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     }
 
     private Located require(String instanceId) {
-        return locate(instanceId).orElseThrow(() -> new dev.berth.core.error.NotFoundException("instance", instanceId));
+        return locate(instanceId).orElseThrow(() -> new dev.berth.spi.error.NotFoundException("instance", instanceId));
     }
 
     private static List<Container> canonical(List<Container> containers) {
@@ -552,7 +552,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     private InstanceStatus status(DockerHost host, String instanceId) {
         List<Container> containers = canonical(host.containers(DockerLabels.instance(instanceId)));
         if (containers.isEmpty()) {
-            throw new dev.berth.core.error.NotFoundException("instance", instanceId);
+            throw new dev.berth.spi.error.NotFoundException("instance", instanceId);
         }
         return status(new Located(host, containers), instanceId);
     }
@@ -639,7 +639,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
             // Docker answers 404 when its address pools are used up (about 30 networks with the defaults)
             throw new InsufficientCapacityException("Docker host '" + host.name() + "' has no free address pool for the network of instance "
                     + spec.instanceId() + "; give the daemon larger default-address-pools (" + noPool.getMessage().strip() + ")");
-        } catch (dev.berth.core.error.ConflictException exists) {
+        } catch (dev.berth.spi.error.ConflictException exists) {
             List<Network> found = host.networks(labels);
             if (found.isEmpty()) throw exists; // the name belongs to something that is not this instance's
             return found.get(0).getName();
@@ -814,7 +814,7 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
                         .withName(name).withDriver("bridge").withCheckDuplicate(true)
                         .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false"))
                         .withLabels(Map.of(DockerLabels.MANAGED, "true", DockerLabels.ROLE, DockerLabels.ROLE_PROXY)).exec());
-            } catch (dev.berth.core.error.ConflictException raced) {
+            } catch (dev.berth.spi.error.ConflictException raced) {
                 // created concurrently by another provision: fine
             }
         }

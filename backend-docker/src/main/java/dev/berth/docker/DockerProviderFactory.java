@@ -1,7 +1,7 @@
 package dev.berth.docker;
 
-import dev.berth.core.provider.ProviderFactory;
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.ProviderFactory;
+import dev.berth.spi.RuntimeProvider;
 
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package dev.berth.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.berth.docker;
 
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.provider.ComponentSpec;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.error.UnavailableException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.berth.docker;
 
-import dev.berth.core.error.BerthException;
+import dev.berth.spi.error.BerthException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;

@@ -2,11 +2,11 @@ package dev.berth.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeState;
 import dev.berth.testkit.image.TestAppImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,8 +1,8 @@
 package dev.berth.docker;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.provider.Providers;
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.Providers;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

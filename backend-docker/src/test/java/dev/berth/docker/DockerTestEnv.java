@@ -4,8 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.NodeRef;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.NodeRef;
 import dev.berth.testkit.image.TestAppImage;
 
 import java.io.ByteArrayOutputStream;

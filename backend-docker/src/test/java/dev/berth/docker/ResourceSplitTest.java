@@ -1,7 +1,7 @@
 package dev.berth.docker;
 
 import com.github.dockerjava.api.model.HostConfig;
-import dev.berth.core.plan.ResourceLimits;
+import dev.berth.spi.ResourceLimits;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

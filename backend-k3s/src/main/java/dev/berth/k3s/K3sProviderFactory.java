@@ -1,8 +1,8 @@
 package dev.berth.k3s;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.provider.ProviderFactory;
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.ProviderFactory;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.error.InvalidSpecException;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;

@@ -1,6 +1,6 @@
 package dev.berth.k3s;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Configuration of the K3s provider, read from the flat map a {@link dev.berth.core.provider.ProviderFactory} gets.
+ * Configuration of the K3s provider, read from the flat map a {@link dev.berth.spi.ProviderFactory} gets.
  * Every key is optional except the connection ({@code kubeconfig}, or {@code server} with {@code token}).
  * {@link #toString()} never shows the token.
  *

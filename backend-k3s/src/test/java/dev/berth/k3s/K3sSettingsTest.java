@@ -1,7 +1,7 @@
 package dev.berth.k3s;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.provider.Providers;
+import dev.berth.spi.Providers;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -20,13 +20,13 @@ import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
-import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
 import dev.berth.docker.DockerHostConfig;
 import dev.berth.docker.DockerProvider;
 import dev.berth.docker.DockerSettings;
+import dev.berth.spi.ResourceLimits;
 import dev.berth.testkit.image.TestAppImage;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 

@@ -1,11 +1,11 @@
 package dev.berth.benchmarks;
 
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.proxmox.lxc.ProvisionRequests;
 import dev.berth.proxmox.lxc.VmidAllocator;
 import dev.berth.proxmox.sim.SimCluster;
 import dev.berth.proxmox.sim.SimTimings;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.RuntimeState;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.berth.core.billing.CheckoutRequest;
 import dev.berth.core.billing.HostedSession;
 import dev.berth.core.billing.ReconciliationReport;
 import dev.berth.core.billing.WebhookResult;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.UnavailableException;
 import dev.berth.stripe.checkout.CheckoutService;
 import dev.berth.stripe.store.EventStore;
 import dev.berth.stripe.store.SubscriptionStore;
@@ -19,13 +19,13 @@ import dev.berth.stripe.webhook.EventQueue;
 import dev.berth.stripe.webhook.StripeWebhooks;
 import org.flywaydb.core.Flyway;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * Stripe as Berth's billing gateway: Checkout and Billing Portal sessions, signed webhooks queued durably and

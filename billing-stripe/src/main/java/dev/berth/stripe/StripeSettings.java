@@ -1,7 +1,7 @@
 package dev.berth.stripe;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 

@@ -1,10 +1,7 @@
 package dev.berth.core;
 
 import com.google.inject.Guice;
-import dev.berth.core.backup.BackupStore;
 import dev.berth.core.catalog.Catalog;
-import dev.berth.core.dns.DnsProvider;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.events.BerthEventListener;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.lifecycle.BillingService;
@@ -16,14 +13,17 @@ import dev.berth.core.lifecycle.OperationService;
 import dev.berth.core.lifecycle.Reconciler;
 import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.node.NodeService;
-import dev.berth.core.notify.Notifier;
 import dev.berth.core.placement.LeastInstancesStrategy;
 import dev.berth.core.placement.PlacementStrategy;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.TenantService;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.dns.DnsProvider;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.notify.Notifier;
 
 import java.time.Clock;
 import java.util.ArrayList;

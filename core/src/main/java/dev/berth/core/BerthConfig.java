@@ -1,15 +1,15 @@
 package dev.berth.core;
 
-import dev.berth.core.backup.BackupStore;
 import dev.berth.core.catalog.Catalog;
-import dev.berth.core.dns.DnsProvider;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.notify.NotificationSettings;
-import dev.berth.core.notify.Notifier;
 import dev.berth.core.placement.PlacementStrategy;
-import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.store.DatabaseSettings;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.dns.DnsProvider;
+import dev.berth.spi.notify.Notifier;
 
 import java.time.Clock;
 import java.util.List;

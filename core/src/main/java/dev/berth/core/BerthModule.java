@@ -7,12 +7,12 @@ import dev.berth.core.events.EventBus;
 import dev.berth.core.lifecycle.Lifecycle;
 import dev.berth.core.node.NodeService;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.core.secret.InstanceSecrets;
 import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.secret.SecretGenerator;
 import dev.berth.core.store.Database;
 import dev.berth.core.tenant.TenantService;
+import dev.berth.spi.RuntimeProvider;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,7 +57,7 @@ public final class BerthModule extends AbstractModule {
         Map<String, RuntimeProvider> providers = new LinkedHashMap<>();
         for (RuntimeProvider p : config.providers()) {
             if (providers.putIfAbsent(p.kind(), p) != null) {
-                throw new dev.berth.core.error.InvalidSpecException("providers", "two providers of kind " + p.kind());
+                throw new dev.berth.spi.error.InvalidSpecException("providers", "two providers of kind " + p.kind());
             }
         }
         Lifecycle lifecycle = new Lifecycle(db, providers, config.catalog(), config.placement(), Optional.ofNullable(config.dns()),

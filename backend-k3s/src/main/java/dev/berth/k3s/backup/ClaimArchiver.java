@@ -1,11 +1,11 @@
 package dev.berth.k3s.backup;
 
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.UnavailableException;
 import dev.berth.k3s.K3sSettings;
 import dev.berth.k3s.kube.KubeApi;
 import dev.berth.k3s.objects.InstanceObjects;
 import dev.berth.k3s.objects.InstanceSpec;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.UnavailableException;
 import io.kubernetes.client.Exec;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;

@@ -1,7 +1,7 @@
 package dev.berth.k3s.capacity;
 
-import dev.berth.core.provider.NodeCapacity;
 import dev.berth.k3s.objects.Quantities;
+import dev.berth.spi.NodeCapacity;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Node;

@@ -1,10 +1,10 @@
 package dev.berth.k3s.objects;
 
 import com.google.gson.Gson;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.ProvisionRequest;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.Collections;
 import java.util.List;

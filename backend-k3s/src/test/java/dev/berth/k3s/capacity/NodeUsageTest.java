@@ -1,6 +1,6 @@
 package dev.berth.k3s.capacity;
 
-import dev.berth.core.provider.NodeCapacity;
+import dev.berth.spi.NodeCapacity;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.*;
 import org.junit.jupiter.api.Test;

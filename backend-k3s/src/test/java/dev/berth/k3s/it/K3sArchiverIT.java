@@ -1,15 +1,15 @@
 package dev.berth.k3s.it;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.k3s.K3sProvider;
 import dev.berth.k3s.objects.InstanceObjects;
 import dev.berth.k3s.objects.InstanceSpec;
 import dev.berth.k3s.objects.Labels;
 import dev.berth.k3s.objects.Quantities;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.BerthException;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Namespace;

@@ -1,19 +1,19 @@
 package dev.berth.k3s.it;
 
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.k3s.K3sProvider;
 import dev.berth.k3s.K3sProviderFactory;
 import dev.berth.k3s.K3sSettings;
 import dev.berth.k3s.objects.InstanceObjects;
 import dev.berth.k3s.objects.Labels;
 import dev.berth.k3s.objects.Quantities;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.UnavailableException;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
@@ -256,7 +256,7 @@ class K3sBackendIT {
                 TestCluster.NODE, Map.of());
     }
 
-    private dev.berth.core.provider.InstanceStatus awaitState(String id, RuntimeState state) {
+    private dev.berth.spi.InstanceStatus awaitState(String id, RuntimeState state) {
         await(id + " " + state).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> provider.status(id).state() == state);
         return provider.status(id);

@@ -1,7 +1,6 @@
 package dev.berth.k3s.it;
 
 import dev.berth.core.Berth;
-import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.catalog.Catalog;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
@@ -10,11 +9,12 @@ import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
-import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.tenant.Tenant;
 import dev.berth.k3s.K3sProvider;
 import dev.berth.k3s.K3sProviderFactory;
 import dev.berth.k3s.objects.InstanceObjects;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.backup.BackupManifest;
 import dev.berth.testkit.image.TestAppImage;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 import io.kubernetes.client.openapi.models.V1Namespace;

@@ -1,13 +1,15 @@
 package dev.berth.k3s.it;
 
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.k3s.K3sProvider;
 import dev.berth.k3s.K3sProviderFactory;
 import dev.berth.k3s.K3sSettings;
 import dev.berth.k3s.objects.Labels;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.testkit.memory.InMemoryBackupStore;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1HostPathVolumeSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -17,8 +19,6 @@ import io.kubernetes.client.openapi.models.V1PersistentVolumeList;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeSpec;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.testkit.memory.InMemoryBackupStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

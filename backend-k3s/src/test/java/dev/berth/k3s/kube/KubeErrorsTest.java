@@ -1,11 +1,11 @@
 package dev.berth.k3s.kube;
 
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.openapi.models.V1StatusCause;
 import io.kubernetes.client.openapi.models.V1StatusDetails;

@@ -5,11 +5,11 @@ import dev.berth.core.catalog.Catalog;
 import dev.berth.core.catalog.InstanceContext;
 import dev.berth.core.catalog.SecretSpec;
 import dev.berth.core.catalog.TemplateResolver;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.SecretValue;
 
 import java.util.LinkedHashMap;
 import java.util.List;

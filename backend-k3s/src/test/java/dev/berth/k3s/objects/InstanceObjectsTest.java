@@ -1,29 +1,29 @@
 package dev.berth.k3s.objects;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.k3s.K3sSettings;
 import dev.berth.k3s.kube.KubeApi;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Job;
-import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1LimitRange;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1ResourceQuota;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 

@@ -1,7 +1,7 @@
 package dev.berth.proxmox.client;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

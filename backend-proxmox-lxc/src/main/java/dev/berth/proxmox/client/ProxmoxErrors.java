@@ -1,14 +1,14 @@
 package dev.berth.proxmox.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.core.error.AlreadyExistsException;
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.error.UnsupportedCapabilityException;
+import dev.berth.spi.error.AlreadyExistsException;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.error.UnsupportedCapabilityException;
 
 import java.util.Iterator;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.berth.proxmox.client;
 
-import dev.berth.core.error.BerthException;
+import dev.berth.spi.error.BerthException;
 
 /**
  * A Proxmox task that was accepted (HTTP 200 + UPID) and then ended with an error exit status. Never retried by

@@ -1,6 +1,6 @@
 package dev.berth.proxmox.client;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.HexFormat;
 import java.util.Locale;

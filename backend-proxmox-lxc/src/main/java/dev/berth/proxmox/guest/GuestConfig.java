@@ -1,6 +1,6 @@
 package dev.berth.proxmox.guest;
 
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
 
 import java.util.List;
 import java.util.Map;

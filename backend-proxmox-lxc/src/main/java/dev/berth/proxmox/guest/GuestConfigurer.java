@@ -12,7 +12,7 @@ public interface GuestConfigurer {
      * Writes every service's env file and restarts the services whose file changed (or all of them when
      * {@code config.restartAll()} is set).
      *
-     * @throws dev.berth.core.error.UnavailableException when the container cannot be reached (retryable)
+     * @throws dev.berth.spi.error.UnavailableException when the container cannot be reached (retryable)
      */
     void configure(GuestTarget target, GuestConfig config);
 }

@@ -1,7 +1,7 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.InsufficientCapacityException;
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InsufficientCapacityException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.HashSet;
 import java.util.Set;

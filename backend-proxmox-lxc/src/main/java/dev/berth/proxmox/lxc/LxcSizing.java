@@ -1,8 +1,8 @@
 package dev.berth.proxmox.lxc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.plan.ResourceLimits;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;

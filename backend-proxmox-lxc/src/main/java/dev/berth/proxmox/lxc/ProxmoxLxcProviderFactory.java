@@ -1,14 +1,14 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.provider.ProviderFactory;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.proxmox.client.ProxmoxClient;
 import dev.berth.proxmox.client.ProxmoxCredentials;
 import dev.berth.proxmox.client.TlsTrust;
 import dev.berth.proxmox.guest.GuestEndpointResolver;
 import dev.berth.proxmox.guest.SshGuestConfigurer;
+import dev.berth.spi.ProviderFactory;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 

@@ -1,6 +1,6 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 

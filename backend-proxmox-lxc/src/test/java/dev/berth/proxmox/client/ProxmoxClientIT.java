@@ -1,15 +1,15 @@
 package dev.berth.proxmox.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.error.UnsupportedCapabilityException;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.proxmox.sim.ProxmoxSimulator;
 import dev.berth.proxmox.sim.SimCluster;
 import dev.berth.proxmox.sim.SimTimings;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.error.UnsupportedCapabilityException;
 import dev.berth.testkit.time.FakeClock;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;

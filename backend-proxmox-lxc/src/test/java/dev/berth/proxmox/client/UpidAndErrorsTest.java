@@ -1,11 +1,11 @@
 package dev.berth.proxmox.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.error.AlreadyExistsException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.AlreadyExistsException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,9 +45,9 @@ class UpidAndErrorsTest {
 
     @Test
     void credentialsAndPinsValidateWithoutLeakingSecrets() {
-        assertThatThrownBy(() -> new ProxmoxCredentials.ApiToken("root@pam", dev.berth.core.secret.SecretValue.of("s")))
+        assertThatThrownBy(() -> new ProxmoxCredentials.ApiToken("root@pam", dev.berth.spi.SecretValue.of("s")))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("tokenId"));
-        assertThat(new ProxmoxCredentials.ApiToken("root@pam!berth", dev.berth.core.secret.SecretValue.of("top-secret")).toString())
+        assertThat(new ProxmoxCredentials.ApiToken("root@pam!berth", dev.berth.spi.SecretValue.of("top-secret")).toString())
                 .doesNotContain("top-secret");
         assertThat(new TlsTrust.Fingerprint("AB:".repeat(31) + "CD").sha256()).hasSize(64).endsWith("cd");
         assertThatThrownBy(() -> new TlsTrust.Fingerprint("12:34")).isInstanceOf(InvalidSpecException.class);

@@ -1,6 +1,6 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.InsufficientCapacityException;
+import dev.berth.spi.error.InsufficientCapacityException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;

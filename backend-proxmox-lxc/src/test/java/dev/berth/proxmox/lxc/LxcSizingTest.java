@@ -2,8 +2,8 @@ package dev.berth.proxmox.lxc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.plan.ResourceLimits;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,14 +1,14 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.InstanceStatus;
 import dev.berth.proxmox.guest.GuestConfig;
 import dev.berth.proxmox.guest.GuestTarget;
 import dev.berth.proxmox.guest.SshGuestConfigurer;
 import dev.berth.proxmox.sim.ProxmoxSimulator;
 import dev.berth.proxmox.sim.SimCluster;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.UnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,9 +106,9 @@ class ProxmoxBootstrapIT {
         String id = ProvisionRequests.newId();
         ResourceLimits plan = new ResourceLimits(500, 2000, 128 * ResourceLimits.MIB, 256 * ResourceLimits.MIB, 2 * ResourceLimits.GIB);
         var base = ProvisionRequests.request(id, "pve1", plan, "1.0.0");
-        var cloned = new dev.berth.core.provider.ComponentSpec("app", null, "clone:9000", base.components().get(0).ports(),
+        var cloned = new dev.berth.spi.ComponentSpec("app", null, "clone:9000", base.components().get(0).ports(),
                 base.components().get(0).volumes(), base.components().get(0).env(), base.components().get(0).secretEnv(), null, true);
-        var request = new dev.berth.core.provider.ProvisionRequest(id, base.tenantId(), base.slug(), base.hostname(), base.appId(),
+        var request = new dev.berth.spi.ProvisionRequest(id, base.tenantId(), base.slug(), base.hostname(), base.appId(),
                 base.appVersion(), List.of(cloned), plan, base.node(), Map.of());
 
         InstanceStatus status = cluster.provider().provision(request);

@@ -1,18 +1,18 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.RuntimeState;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.proxmox.client.ProxmoxCredentials;
 import dev.berth.proxmox.client.TaskFailedException;
 import dev.berth.proxmox.sim.ProxmoxSimulator;
 import dev.berth.proxmox.sim.SimCluster;
 import dev.berth.proxmox.sim.SimTimings;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class ProxmoxFaultsIT {
         cluster.sim().startForeignBackup(vmid, Duration.ofMillis(1500));
         assertThat(cluster.container(id).orElseThrow().lock()).isEqualTo("backup");
 
-        var larger = new dev.berth.core.plan.ResourceLimits(500, 2000, 128L << 20, 256L << 20, 1L << 30);
+        var larger = new dev.berth.spi.ResourceLimits(500, 2000, 128L << 20, 256L << 20, 1L << 30);
         int mark = cluster.sim().requestLog().size();
         InstanceStatus changed = cluster.provider().changePlan(id, larger);
 
@@ -101,7 +101,7 @@ class ProxmoxFaultsIT {
         String memoryBefore = cluster.container(id).orElseThrow().config().get("memory");
         cluster.sim().startForeignBackup(vmid, Duration.ofSeconds(3));
 
-        var larger = new dev.berth.core.plan.ResourceLimits(500, 2000, 128L << 20, 256L << 20, 1L << 30);
+        var larger = new dev.berth.spi.ResourceLimits(500, 2000, 128L << 20, 256L << 20, 1L << 30);
         assertThatThrownBy(() -> cluster.provider().changePlan(id, larger))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("locked (backup)")
                 .satisfies(e -> assertThat(((BerthException) e).retryable()).isTrue());

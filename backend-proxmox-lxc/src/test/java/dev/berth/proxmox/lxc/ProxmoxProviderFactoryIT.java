@@ -1,12 +1,12 @@
 package dev.berth.proxmox.lxc;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.Providers;
-import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.proxmox.sim.ProxmoxSimulator;
 import dev.berth.proxmox.sim.SimCluster;
 import dev.berth.proxmox.sim.SimTimings;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.Providers;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.error.InvalidSpecException;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

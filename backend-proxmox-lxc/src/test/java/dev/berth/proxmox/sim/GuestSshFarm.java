@@ -1,8 +1,8 @@
 package dev.berth.proxmox.sim;
 
-import dev.berth.core.error.UnavailableException;
 import dev.berth.proxmox.guest.GuestEndpointResolver;
 import dev.berth.proxmox.guest.GuestTarget;
+import dev.berth.spi.error.UnavailableException;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.Environment;

@@ -1,6 +1,5 @@
 package dev.berth.proxmox.sim;
 
-import dev.berth.core.secret.SecretValue;
 import dev.berth.proxmox.client.ProxmoxClient;
 import dev.berth.proxmox.client.ProxmoxCredentials;
 import dev.berth.proxmox.guest.SshGuestConfigurer;
@@ -8,6 +7,7 @@ import dev.berth.proxmox.lxc.AddressPool;
 import dev.berth.proxmox.lxc.ProxmoxLxcProvider;
 import dev.berth.proxmox.lxc.ProxmoxLxcSettings;
 import dev.berth.proxmox.lxc.VmidAllocator;
+import dev.berth.spi.SecretValue;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;

@@ -1,11 +1,11 @@
 package dev.berth.proxmox.tck;
 
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.proxmox.sim.SimCluster;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.SecretValue;
 import dev.berth.testkit.tck.TckTarget;
 
 import java.util.List;

@@ -1,8 +1,7 @@
 package dev.berth.stripe.store;
 
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.UnavailableException;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * The few JDBC calls the module's tables need (short statements on Berth's pool; no ORM for three tables).

@@ -1,7 +1,7 @@
 package dev.berth.stripe.sync;
 
 import com.stripe.exception.StripeException;
-import dev.berth.core.error.BerthException;
+import dev.berth.spi.error.BerthException;
 import dev.berth.stripe.StripeSettings;
 import dev.berth.stripe.store.EventStatus;
 import dev.berth.stripe.store.EventStore;

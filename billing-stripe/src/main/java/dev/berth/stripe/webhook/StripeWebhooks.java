@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import dev.berth.core.billing.WebhookResult;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
 import dev.berth.stripe.store.EventStore;
 import dev.berth.stripe.store.ReceivedEvent;
 import org.slf4j.Logger;

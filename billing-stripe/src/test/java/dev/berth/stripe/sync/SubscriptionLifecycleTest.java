@@ -1,11 +1,11 @@
 package dev.berth.stripe.sync;
 
-import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.spi.backup.BackupManifest;
 import dev.berth.stripe.StripeTestBed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

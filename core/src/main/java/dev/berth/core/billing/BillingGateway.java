@@ -21,7 +21,7 @@ public interface BillingGateway extends AutoCloseable {
      * Starts a hosted checkout for a new subscription. Retrying with the same {@link CheckoutRequest#requestKey()}
      * returns the same session instead of creating a second one.
      *
-     * @throws dev.berth.core.error.InvalidSpecException naming the field (unknown tenant, plan without a price for
+     * @throws dev.berth.spi.error.InvalidSpecException naming the field (unknown tenant, plan without a price for
      *                                                   this gateway, unknown app), nothing created
      */
     HostedSession checkout(CheckoutRequest request);
@@ -29,7 +29,7 @@ public interface BillingGateway extends AutoCloseable {
     /**
      * A self-service page where the tenant updates the payment method, changes plan or cancels.
      *
-     * @throws dev.berth.core.error.NotFoundException when the tenant has no subscription with this gateway yet
+     * @throws dev.berth.spi.error.NotFoundException when the tenant has no subscription with this gateway yet
      */
     HostedSession portal(String tenantId, String returnUrl);
 

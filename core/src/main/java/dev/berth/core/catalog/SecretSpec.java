@@ -1,6 +1,6 @@
 package dev.berth.core.catalog;
 
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
 
 import java.security.SecureRandom;
 import java.util.Objects;

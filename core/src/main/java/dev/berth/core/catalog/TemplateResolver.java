@@ -1,8 +1,8 @@
 package dev.berth.core.catalog;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;

@@ -1,6 +1,6 @@
 package dev.berth.core.catalog;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.berth.core.instance;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.Map;
 import java.util.regex.Pattern;

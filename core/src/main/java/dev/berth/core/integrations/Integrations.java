@@ -1,14 +1,14 @@
 package dev.berth.core.integrations;
 
 import dev.berth.core.Berth;
-import dev.berth.core.backup.BackupStore;
 import dev.berth.core.backup.local.LocalBackupStore;
-import dev.berth.core.dns.DnsProvider;
 import dev.berth.core.dns.cloudflare.CloudflareDnsProvider;
 import dev.berth.core.notify.LoggingNotifier;
 import dev.berth.core.notify.NotificationSettings;
-import dev.berth.core.notify.Notifier;
 import dev.berth.core.notify.smtp.SmtpNotifier;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.dns.DnsProvider;
+import dev.berth.spi.notify.Notifier;
 
 import java.time.Clock;
 import java.util.Optional;

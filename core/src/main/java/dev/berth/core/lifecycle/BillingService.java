@@ -2,7 +2,6 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.billing.BillingEvent;
 import dev.berth.core.billing.Entitlement;
-import dev.berth.core.error.BerthException;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.operation.OperationType;
@@ -11,6 +10,7 @@ import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.spi.error.BerthException;
 import jakarta.persistence.EntityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +44,7 @@ public final class BillingService {
      * the grace period: {@link LifecycleJobs#enforceEntitlements()} suspends when it has passed.
      *
      * @return false when the event id was already applied (nothing changed)
-     * @throws dev.berth.core.error.NotFoundException if the instance does not exist
+     * @throws dev.berth.spi.error.NotFoundException if the instance does not exist
      */
     public boolean apply(BillingEvent event) {
         Optional<OperationEntity> started;

@@ -1,8 +1,5 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.node.NodeService;
 import dev.berth.core.node.NodeStatus;
@@ -17,6 +14,9 @@ import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,12 +76,12 @@ public final class CapacityService {
      * What a node holds now, with the same accounting placement uses: its allocated resources and live instance
      * count (tenant count is zero).
      *
-     * @throws dev.berth.core.error.NotFoundException if there is no such node
+     * @throws dev.berth.spi.error.NotFoundException if there is no such node
      */
     public NodeCandidate usage(String nodeId) {
         return engine.db.read(em -> {
             NodeEntity n = em.find(NodeEntity.class, nodeId);
-            if (n == null) throw new dev.berth.core.error.NotFoundException("node", nodeId);
+            if (n == null) throw new dev.berth.spi.error.NotFoundException("node", nodeId);
             return Allocation.candidate(em, NodeService.toNode(n), "");
         });
     }

@@ -1,7 +1,7 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.node.NodeHealthSettings;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 import java.util.Set;

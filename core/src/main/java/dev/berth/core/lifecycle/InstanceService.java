@@ -1,11 +1,7 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.catalog.AppTemplate;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
@@ -15,13 +11,17 @@ import dev.berth.core.node.NodeStatus;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
 import dev.berth.core.store.TenantEntity;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 import jakarta.persistence.EntityManager;
 
 import java.security.SecureRandom;
@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  *
  * <p>Every command validates, then writes the state change and a durable {@link Operation} in one transaction
  * and returns at once; a worker carries the operation out (see {@link Operation#status()}). A command that is
- * not legal in the instance's state throws {@link dev.berth.core.error.IllegalTransitionException} and changes
+ * not legal in the instance's state throws {@link dev.berth.spi.error.IllegalTransitionException} and changes
  * nothing; a command while another operation is in flight throws a retryable {@link ConflictException}.
  */
 public final class InstanceService {
@@ -163,7 +163,7 @@ public final class InstanceService {
      *                     nodes of the instance's provider
      * @throws InvalidSpecException         naming {@code targetNodeId} when the node is unknown, is the current one,
      *                                      or runs another provider
-     * @throws dev.berth.core.error.InsufficientCapacityException when the target (or, without one, every other
+     * @throws dev.berth.spi.error.InsufficientCapacityException when the target (or, without one, every other
      *                                      node) cannot take it, with the reasons
      */
     public Operation migrate(String instanceId, String targetNodeId) {
@@ -182,7 +182,7 @@ public final class InstanceService {
                         .toList();
                 var decision = placement.strategyFor(plan).place(request, others);
                 destination = decision.node().orElseThrow(() ->
-                        new dev.berth.core.error.InsufficientCapacityException("no other node can take instance "
+                        new dev.berth.spi.error.InsufficientCapacityException("no other node can take instance "
                                 + instanceId + ": " + dev.berth.core.placement.MigrationPlanner.reasons(decision)));
             }
             String chosen = destination;
@@ -197,7 +197,7 @@ public final class InstanceService {
             }
             var why = dev.berth.core.placement.NodeFilters.rejection(request, target.candidate(i.tenantId));
             if (why.isPresent()) {
-                throw new dev.berth.core.error.InsufficientCapacityException("node " + chosen + " cannot take instance "
+                throw new dev.berth.spi.error.InsufficientCapacityException("node " + chosen + " cannot take instance "
                         + instanceId + ": " + why.get());
             }
             OperationEntity op = accept(em, instanceId, OperationType.MIGRATE, Map.of("targetNode", chosen),
@@ -356,7 +356,7 @@ public final class InstanceService {
     private static Instance sameRequest(Instance existing, ProvisionCommand cmd) {
         if (!existing.appId().equals(cmd.appId()) || !existing.planId().equals(cmd.planId())
                 || (cmd.appVersion() != null && !existing.appVersion().equals(cmd.appVersion()))) {
-            throw new dev.berth.core.error.AlreadyExistsException("idempotency key '" + cmd.idempotencyKey()
+            throw new dev.berth.spi.error.AlreadyExistsException("idempotency key '" + cmd.idempotencyKey()
                     + "' was already used for instance " + existing.id() + " with a different app, plan or version");
         }
         return existing;

@@ -1,26 +1,26 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.SuspensionReason;
-import dev.berth.core.notify.Notification;
+import dev.berth.core.node.NodeHealthSettings;
+import dev.berth.core.node.NodeStatus;
 import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.node.NodeHealthSettings;
-import dev.berth.core.node.NodeStatus;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.NodeUsageEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.notify.Notification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

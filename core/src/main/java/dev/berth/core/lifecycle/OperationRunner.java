@@ -1,33 +1,33 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.catalog.AppTemplate;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.RateLimitedException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.error.UnsupportedCapabilityException;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.node.NodeService;
-import dev.berth.core.notify.Notification;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.provider.BackupSupport;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.core.secret.InstanceSecrets;
 import dev.berth.core.secret.SecretAlphabet;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.spi.BackupSupport;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.RateLimitedException;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.error.UnsupportedCapabilityException;
+import dev.berth.spi.notify.Notification;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.slf4j.Logger;
@@ -300,7 +300,7 @@ final class OperationRunner {
         var free = candidate.free().plus(Allocation.demand(current));
         var need = Allocation.demand(target);
         if (need.cpuMillis() > free.cpuMillis() || need.memoryBytes() > free.memoryBytes() || need.diskBytes() > free.diskBytes()) {
-            throw new dev.berth.core.error.InsufficientCapacityException(
+            throw new dev.berth.spi.error.InsufficientCapacityException(
                     "node " + n.id + " has no room for plan " + planId + " (free " + free + ", needs " + need + ")");
         }
         return true;
@@ -397,7 +397,7 @@ final class OperationRunner {
         boolean isNotify = OperationType.NOTIFY.name().equals(c.op.type);
         // a mail server refusing Berth's login is fixed by the operator, after which the message should still go out
         boolean retryable = !(e instanceof BerthException be) || be.retryable()
-                || (isNotify && e instanceof dev.berth.core.error.AuthenticationException);
+                || (isNotify && e instanceof dev.berth.spi.error.AuthenticationException);
         String message = Engine.truncate(e.getClass().getSimpleName() + ": " + e.getMessage());
         int maxAttempts = isNotify ? engine.notifications.maxAttempts() : engine.settings.maxAttempts();
         if (retryable && c.op.attempts < maxAttempts) {

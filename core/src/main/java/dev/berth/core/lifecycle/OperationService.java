@@ -1,8 +1,8 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.store.OperationEntity;
+import dev.berth.spi.error.NotFoundException;
 
 import java.util.List;
 

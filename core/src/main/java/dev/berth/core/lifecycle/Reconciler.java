@@ -4,11 +4,11 @@ import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

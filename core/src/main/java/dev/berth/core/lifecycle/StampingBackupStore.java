@@ -1,7 +1,7 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.backup.BackupStore;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.backup.BackupStore;
 
 import java.io.InputStream;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package dev.berth.core.lifecycle;
 
-import dev.berth.core.error.IllegalTransitionException;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.store.InstanceEntity;
+import dev.berth.spi.error.IllegalTransitionException;
 
 /** Guards state changes with {@link InstanceState#canBecome}. */
 final class Transitions {

@@ -1,6 +1,6 @@
 package dev.berth.core.node;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 /** Amounts of the three resources Berth places by: CPU millicores, memory bytes, disk bytes. */
 public record Capacity(long cpuMillis, long memoryBytes, long diskBytes) {

@@ -1,13 +1,13 @@
 package dev.berth.core.node;
 
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.secret.SecretCipher;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.NodeUsageEntity;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.berth.core.node;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 /**
  * How far a node's resources may be promised beyond their physical size (CPU 4:1 is common for burstable

@@ -1,5 +1,8 @@
 package dev.berth.core.notify;
 
+import dev.berth.spi.notify.Notification;
+import dev.berth.spi.notify.Notifier;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.berth.core.notify;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 import java.util.Objects;

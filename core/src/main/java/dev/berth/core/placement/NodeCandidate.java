@@ -1,9 +1,9 @@
 package dev.berth.core.placement;
 
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.Objects;
 

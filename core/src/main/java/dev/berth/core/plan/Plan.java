@@ -1,6 +1,8 @@
 package dev.berth.core.plan;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.ResourceLimits;
+
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 import java.util.Map;

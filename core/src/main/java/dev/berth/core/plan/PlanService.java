@@ -1,15 +1,16 @@
 package dev.berth.core.plan;
 
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.placement.PlacementStrategies;
+import dev.berth.spi.ResourceLimits;
+
 import dev.berth.core.store.Database;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,11 +20,6 @@ public final class PlanService {
 
     private final Database db;
     private final Set<String> strategies;
-
-    /** Plans may name the built-in placement strategies. */
-    public PlanService(Database db) {
-        this(db, PlacementStrategies.names());
-    }
 
     /** @param strategies the placement strategy names a plan may name (the built-ins and the configured one) */
     public PlanService(Database db, Collection<String> strategies) {

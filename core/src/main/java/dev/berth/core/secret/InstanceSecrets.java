@@ -1,5 +1,7 @@
 package dev.berth.core.secret;
 
+import dev.berth.spi.SecretValue;
+
 import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceSecretEntity;
 import jakarta.persistence.EntityManager;

@@ -2,9 +2,9 @@ package dev.berth.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.UnavailableException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -15,12 +15,12 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * Berth's database: a pooled data source, the schema migrated by Flyway (never by Hibernate), and a JPA

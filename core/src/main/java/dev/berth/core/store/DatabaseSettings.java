@@ -1,6 +1,6 @@
 package dev.berth.core.store;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 /**
  * Where Berth keeps its state. The password is never printed by {@link #toString()}.

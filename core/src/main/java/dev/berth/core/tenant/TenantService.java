@@ -1,11 +1,11 @@
 package dev.berth.core.tenant;
 
-import dev.berth.core.error.AlreadyExistsException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.TenantEntity;
+import dev.berth.spi.error.AlreadyExistsException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 
 import java.time.Clock;
 import java.util.List;

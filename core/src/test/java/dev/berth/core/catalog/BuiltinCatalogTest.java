@@ -1,7 +1,7 @@
 package dev.berth.core.catalog;
 
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.SecretValue;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;

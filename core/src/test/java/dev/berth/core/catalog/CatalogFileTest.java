@@ -1,7 +1,7 @@
 package dev.berth.core.catalog;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

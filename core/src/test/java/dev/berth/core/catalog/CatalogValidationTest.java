@@ -1,6 +1,6 @@
 package dev.berth.core.catalog;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,7 +92,7 @@ class CatalogValidationTest {
     void escaped_dollar_brace_is_literal() {
         AppTemplate demo = Catalog.parseYaml(VALID.replace("\"${host}\"", "\"$${notAPlaceholder} costs $5\"")).get("demo");
         var spec = new TemplateResolver().resolve(demo, "1.2.3", BuiltinCatalogTest.context(),
-                java.util.Map.of("KEY", dev.berth.core.secret.SecretValue.of("0123456789abcdef0123")));
+                java.util.Map.of("KEY", dev.berth.spi.SecretValue.of("0123456789abcdef0123")));
         assertThat(spec.get(0).env()).containsEntry("PUBLIC_HOST", "${notAPlaceholder} costs $5");
     }
 

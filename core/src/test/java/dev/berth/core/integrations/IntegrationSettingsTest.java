@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.berth.core.dns.cloudflare.CloudflareSettings;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.notify.smtp.SmtpSettings;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.berth.core.node;
 
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
-import dev.berth.core.plan.ResourceLimits;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

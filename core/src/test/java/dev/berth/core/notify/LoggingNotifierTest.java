@@ -1,9 +1,11 @@
 package dev.berth.core.notify;
 
+import dev.berth.spi.notify.Notification;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 

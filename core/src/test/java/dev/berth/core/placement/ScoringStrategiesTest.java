@@ -1,11 +1,11 @@
 package dev.berth.core.placement;
 
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
 import dev.berth.core.plan.Isolation;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,6 +1,8 @@
 package dev.berth.core.secret;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.SecretValue;
+
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,7 +1,7 @@
 package dev.berth.examples.server;
 
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.secret.SecretCipher;
+import dev.berth.spi.error.InvalidSpecException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

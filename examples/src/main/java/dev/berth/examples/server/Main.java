@@ -1,8 +1,8 @@
 package dev.berth.examples.server;
 
-import dev.berth.core.error.BerthException;
 import dev.berth.examples.server.config.ConfigLoader;
 import dev.berth.examples.server.config.ServerConfig;
+import dev.berth.spi.error.BerthException;
 
 import dev.berth.core.catalog.Catalog;
 

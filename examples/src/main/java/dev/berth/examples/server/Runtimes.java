@@ -1,6 +1,6 @@
 package dev.berth.examples.server;
 
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.RuntimeProvider;
 
 import java.util.Map;
 

@@ -4,12 +4,12 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.berth.core.Berth;
-import dev.berth.core.secret.SecretValue;
-import dev.berth.stripe.StripeBilling;
-import dev.berth.stripe.StripeSettings;
 import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.examples.server.config.ServerConfig;
 import dev.berth.examples.server.metrics.ServerMetrics;
+import dev.berth.spi.SecretValue;
+import dev.berth.stripe.StripeBilling;
+import dev.berth.stripe.StripeSettings;
 
 import java.time.Clock;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package dev.berth.examples.server;
 
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.examples.server.auth.ApiKeyStore;
 import dev.berth.examples.server.auth.Scope;
+import dev.berth.spi.error.NotFoundException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,8 +7,8 @@ import dev.berth.core.catalog.PortSpec;
 import dev.berth.core.catalog.ProbeSpec;
 import dev.berth.core.catalog.SecretSpec;
 import dev.berth.core.catalog.VolumeSpec;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.SecretValue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

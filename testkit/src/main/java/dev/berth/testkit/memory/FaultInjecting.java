@@ -1,6 +1,6 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.error.UnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,10 +1,10 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

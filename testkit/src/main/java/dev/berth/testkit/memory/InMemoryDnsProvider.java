@@ -1,7 +1,7 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.dns.DnsProvider;
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.dns.DnsProvider;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.Collections;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.notify.Notification;
-import dev.berth.core.notify.Notifier;
+import dev.berth.spi.notify.Notification;
+import dev.berth.spi.notify.Notifier;
 
 import java.util.ArrayList;
 import java.util.List;

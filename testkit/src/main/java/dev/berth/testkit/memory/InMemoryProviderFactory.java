@@ -1,9 +1,9 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.node.Capacity;
-import dev.berth.core.provider.ProviderFactory;
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.ProviderFactory;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

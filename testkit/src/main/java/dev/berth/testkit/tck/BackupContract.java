@@ -1,10 +1,10 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.provider.BackupSupport;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.BackupSupport;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.error.NotFoundException;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * TCK: backup and restore of instance data. Extend it only if the provider offers
- * {@link dev.berth.core.provider.RuntimeProvider#backups()}; every test here fails when the capability is
+ * {@link dev.berth.spi.RuntimeProvider#backups()}; every test here fails when the capability is
  * missing, so a provider cannot pass by accident.
  */
 public abstract class BackupContract extends ProviderTckSupport {

@@ -1,8 +1,8 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.NotFoundException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

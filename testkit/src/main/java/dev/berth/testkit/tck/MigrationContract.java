@@ -1,9 +1,9 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.MigrationSupport;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.MigrationSupport;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.NotFoundException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * TCK: moving an instance between two targets of the provider. Extend it only if the provider offers
- * {@link dev.berth.core.provider.RuntimeProvider#migration()} and its {@link TckTarget} names a second node
+ * {@link dev.berth.spi.RuntimeProvider#migration()} and its {@link TckTarget} names a second node
  * ({@link TckTarget#otherNode()}); every test here fails when the capability is missing.
  */
 public abstract class MigrationContract extends ProviderTckSupport {

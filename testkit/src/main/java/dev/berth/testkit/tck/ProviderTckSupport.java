@@ -1,11 +1,11 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupStore;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;

@@ -1,9 +1,9 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.NotFoundException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

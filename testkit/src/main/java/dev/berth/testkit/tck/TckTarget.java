@@ -1,11 +1,11 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupStore;
 
 import java.time.Duration;
 import java.util.List;

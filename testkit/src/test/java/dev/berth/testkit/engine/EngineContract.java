@@ -2,23 +2,23 @@ package dev.berth.testkit.engine;
 
 import dev.berth.core.billing.BillingEvent;
 import dev.berth.core.billing.Entitlement;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.IllegalTransitionException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.UnavailableException;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.lifecycle.Reconciler;
-import dev.berth.core.notify.Notification;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
-import dev.berth.core.provider.RuntimeState;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.IllegalTransitionException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.notify.Notification;
 import dev.berth.testkit.memory.InMemoryProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -341,7 +341,7 @@ abstract class EngineContract {
         Instance first = h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "k4", null));
         assertThat(h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "k4", null)).id()).isEqualTo(first.id());
         assertThatThrownBy(() -> h.berth.instances().provision(new ProvisionCommand(t.id(), "wordpress", "small", "k4", null)))
-                .isInstanceOf(dev.berth.core.error.AlreadyExistsException.class).hasMessageContaining("k4");
+                .isInstanceOf(dev.berth.spi.error.AlreadyExistsException.class).hasMessageContaining("k4");
         assertThat(h.berth.instances().list(t.id())).hasSize(1);
     }
 
@@ -486,7 +486,7 @@ abstract class EngineContract {
         h.provider.suspend(a.id());           // someone stopped it behind Berth's back
         h.provider.terminate(b.id());         // the runtime lost it
         var orphan = h.provider.lastRequest(a.id()).orElseThrow();
-        h.provider.provision(new dev.berth.core.provider.ProvisionRequest("stray-1", orphan.tenantId(), "stray", "stray.apps.test",
+        h.provider.provision(new dev.berth.spi.ProvisionRequest("stray-1", orphan.tenantId(), "stray", "stray.apps.test",
                 orphan.appId(), orphan.appVersion(), orphan.components(), orphan.resources(), orphan.node(), Map.of()));
 
         List<Reconciler.Drift> drifts = h.berth.reconciler().reconcile();

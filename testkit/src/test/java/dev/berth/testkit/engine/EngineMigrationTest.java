@@ -2,7 +2,6 @@ package dev.berth.testkit.engine;
 
 import dev.berth.core.Berth;
 import dev.berth.core.catalog.Catalog;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
@@ -16,6 +15,7 @@ import dev.berth.core.operation.OperationType;
 import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.spi.error.InvalidSpecException;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 import dev.berth.testkit.memory.InMemoryProvider;
 import org.junit.jupiter.api.AfterEach;

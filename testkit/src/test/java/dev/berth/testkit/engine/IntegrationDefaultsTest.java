@@ -1,7 +1,6 @@
 package dev.berth.testkit.engine;
 
 import dev.berth.core.Berth;
-import dev.berth.core.backup.BackupManifest;
 import dev.berth.core.backup.local.LocalBackupSettings;
 import dev.berth.core.backup.local.LocalBackupStore;
 import dev.berth.core.instance.Instance;
@@ -16,8 +15,9 @@ import dev.berth.core.node.Overcommit;
 import dev.berth.core.notify.LoggingNotifier;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
-import dev.berth.core.plan.ResourceLimits;
 import dev.berth.core.store.DatabaseSettings;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.backup.BackupManifest;
 import dev.berth.testkit.memory.InMemoryProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

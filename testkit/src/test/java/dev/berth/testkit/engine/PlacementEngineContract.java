@@ -1,7 +1,5 @@
 package dev.berth.testkit.engine;
 
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
@@ -15,10 +13,12 @@ import dev.berth.core.node.Overcommit;
 import dev.berth.core.placement.MigrationPlanner;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
 import dev.berth.testkit.memory.InMemoryProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -240,7 +240,7 @@ abstract class PlacementEngineContract {
         Tenant t = h.tenant();
 
         assertThat(h.berth.jobs().checkNodes()).isEmpty();
-        h.provider.failAlways(InMemoryProvider.Verb.NODES, () -> new dev.berth.core.error.UnavailableException("connection refused"));
+        h.provider.failAlways(InMemoryProvider.Verb.NODES, () -> new dev.berth.spi.error.UnavailableException("connection refused"));
         for (int k = 1; k <= 2; k++) {
             h.clock.advance(Duration.ofMinutes(1));
             assertThat(h.berth.jobs().checkNodes()).containsExactly("node-a", "node-m");
@@ -417,7 +417,7 @@ abstract class PlacementEngineContract {
         Instance onA = a.nodeId().equals("node-a") ? a : b;
         Instance onB = onA == a ? b : a;
         assertThatThrownBy(() -> h.berth.instances().migrate(onA.id(), "node-b"))
-                .isInstanceOf(dev.berth.core.error.InsufficientCapacityException.class).hasMessageContaining("cpu");
+                .isInstanceOf(dev.berth.spi.error.InsufficientCapacityException.class).hasMessageContaining("cpu");
         assertThatThrownBy(() -> h.berth.instances().migrate(onA.id(), "node-z"))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("targetNodeId"));
         assertThatThrownBy(() -> h.berth.instances().migrate(onA.id(), "node-a"))

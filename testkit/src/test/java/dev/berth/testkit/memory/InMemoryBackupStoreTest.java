@@ -1,7 +1,7 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.error.NotFoundException;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.NotFoundException;
 import dev.berth.testkit.time.FakeClock;
 import org.junit.jupiter.api.Test;
 

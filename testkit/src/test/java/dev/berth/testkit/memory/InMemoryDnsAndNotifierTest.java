@@ -1,8 +1,8 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.notify.Notification;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.notify.Notification;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

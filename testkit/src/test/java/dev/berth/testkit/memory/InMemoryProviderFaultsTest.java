@@ -1,11 +1,11 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import dev.berth.testkit.memory.InMemoryProvider.Verb;
 import org.junit.jupiter.api.Test;
 

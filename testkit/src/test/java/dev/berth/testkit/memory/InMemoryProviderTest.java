@@ -1,19 +1,19 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InsufficientCapacityException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.node.Capacity;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.Providers;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeProvider;
-import dev.berth.core.provider.RuntimeState;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.Providers;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InsufficientCapacityException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 import dev.berth.testkit.time.FakeClock;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static dev.berth.core.plan.ResourceLimits.GIB;
+import static dev.berth.spi.ResourceLimits.GIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

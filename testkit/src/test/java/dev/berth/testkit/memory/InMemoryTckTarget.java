@@ -1,8 +1,8 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.RuntimeProvider;
 import dev.berth.testkit.tck.TckTarget;
 
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.berth.testkit.tck;
 
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.plan.ResourceLimits;
-import dev.berth.core.provider.BackupSupport;
-import dev.berth.core.provider.ComponentSpec;
-import dev.berth.core.provider.InstanceStatus;
-import dev.berth.core.provider.MigrationSupport;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.NodeRef;
-import dev.berth.core.provider.ProvisionRequest;
-import dev.berth.core.provider.RuntimeProvider;
+import dev.berth.spi.BackupSupport;
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.MigrationSupport;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.NodeRef;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.backup.BackupStore;
 import dev.berth.testkit.memory.InMemoryProvider;
 import dev.berth.testkit.memory.InMemoryTckTarget;
 import org.junit.jupiter.api.Test;

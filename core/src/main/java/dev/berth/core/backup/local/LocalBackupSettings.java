@@ -1,6 +1,6 @@
 package dev.berth.core.backup.local;
 
-import dev.berth.core.error.InvalidSpecException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.nio.file.Path;
 

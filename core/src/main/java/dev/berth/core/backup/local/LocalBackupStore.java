@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.backup.BackupStore;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.backup.BackupStore;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

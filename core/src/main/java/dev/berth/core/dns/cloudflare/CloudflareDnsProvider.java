@@ -1,9 +1,9 @@
 package dev.berth.core.dns.cloudflare;
 
-import dev.berth.core.dns.DnsProvider;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.dns.cloudflare.CloudflareClient.DnsRecord;
+import dev.berth.spi.dns.DnsProvider;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.InvalidSpecException;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

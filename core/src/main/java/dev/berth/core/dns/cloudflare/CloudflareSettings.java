@@ -1,7 +1,7 @@
 package dev.berth.core.dns.cloudflare;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.net.URI;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dev.berth.core.notify.smtp;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.notify.Notification;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.notify.Notification;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,11 +1,11 @@
 package dev.berth.core.notify.smtp;
 
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.notify.Notification;
-import dev.berth.core.notify.Notifier;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.notify.Notification;
+import dev.berth.spi.notify.Notifier;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

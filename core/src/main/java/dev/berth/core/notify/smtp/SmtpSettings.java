@@ -1,7 +1,7 @@
 package dev.berth.core.notify.smtp;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 

@@ -2,10 +2,10 @@ package dev.berth.core.backup.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.backup.BackupManifest;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
+import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

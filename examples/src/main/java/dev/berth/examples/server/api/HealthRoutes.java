@@ -1,14 +1,14 @@
 package dev.berth.examples.server.api;
 
 import com.google.inject.Inject;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.Database;
 import dev.berth.examples.server.Runtimes;
 import dev.berth.examples.server.auth.Digest;
 import dev.berth.examples.server.config.ServerConfig;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.metrics.ServerMetrics;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 

@@ -1,7 +1,6 @@
 package dev.berth.examples.server.api;
 
 import com.google.inject.Inject;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.examples.server.auth.ApiKey;
 import dev.berth.examples.server.auth.ApiKeyStore;
 import dev.berth.examples.server.auth.IssuedKey;
@@ -10,6 +9,7 @@ import dev.berth.examples.server.auth.TenantBoundary;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Json;
 import dev.berth.examples.server.http.Validate;
+import dev.berth.spi.error.NotFoundException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 

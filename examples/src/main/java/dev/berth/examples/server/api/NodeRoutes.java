@@ -2,19 +2,19 @@ package dev.berth.examples.server.api;
 
 import com.google.inject.Inject;
 import dev.berth.core.Berth;
-import dev.berth.core.error.BerthException;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.node.Overcommit;
 import dev.berth.core.placement.NodeCandidate;
-import dev.berth.core.provider.NodeCapacity;
-import dev.berth.core.provider.RuntimeProvider;
 import dev.berth.examples.server.Runtimes;
 import dev.berth.examples.server.auth.Scope;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Json;
 import dev.berth.examples.server.http.Validate;
+import dev.berth.spi.NodeCapacity;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.error.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 

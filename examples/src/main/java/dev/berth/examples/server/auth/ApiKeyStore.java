@@ -2,14 +2,13 @@ package dev.berth.examples.server.auth;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.secret.SecretValue;
 import dev.berth.core.store.Database;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
 import org.flywaydb.core.Flyway;
 
-import javax.sql.DataSource;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -28,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * API keys, stored hashed in Berth's database. A key reads {@code berth_<id>_<secret>}: the id (12 hex digits)

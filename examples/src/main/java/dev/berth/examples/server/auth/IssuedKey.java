@@ -1,6 +1,6 @@
 package dev.berth.examples.server.auth;
 
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
 
 /**
  * A key just issued: the one moment the secret exists outside the caller's hands. {@link #toString()} masks it.

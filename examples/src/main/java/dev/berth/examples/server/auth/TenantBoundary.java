@@ -3,8 +3,6 @@ package dev.berth.examples.server.auth;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import dev.berth.core.Berth;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.SuspensionReason;
 import dev.berth.core.operation.Operation;
@@ -12,6 +10,8 @@ import dev.berth.core.tenant.Tenant;
 import dev.berth.examples.server.config.ServerConfig;
 import dev.berth.examples.server.http.ApiProblem;
 import dev.berth.examples.server.http.Validate;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.NotFoundException;
 import io.javalin.http.Context;
 
 import java.util.Optional;

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.examples.server.FieldPath;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,11 +1,11 @@
 package dev.berth.examples.server.config;
 
 import dev.berth.core.dns.cloudflare.CloudflareSettings;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.notify.smtp.SmtpSettings;
 import dev.berth.core.plan.Plan;
-import dev.berth.core.secret.SecretValue;
+import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;
 import java.util.List;

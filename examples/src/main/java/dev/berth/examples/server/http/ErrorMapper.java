@@ -1,15 +1,15 @@
 package dev.berth.examples.server.http;
 
-import dev.berth.core.error.AlreadyExistsException;
-import dev.berth.core.error.AuthenticationException;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.IllegalTransitionException;
-import dev.berth.core.error.InsufficientCapacityException;
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.error.UnavailableException;
-import dev.berth.core.error.UnsupportedCapabilityException;
+import dev.berth.spi.error.AlreadyExistsException;
+import dev.berth.spi.error.AuthenticationException;
+import dev.berth.spi.error.BerthException;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.IllegalTransitionException;
+import dev.berth.spi.error.InsufficientCapacityException;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
+import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.error.UnsupportedCapabilityException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.berth.core.error.InvalidSpecException;
 import dev.berth.examples.server.FieldPath;
+import dev.berth.spi.error.InvalidSpecException;
 import io.javalin.http.Context;
 
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package dev.berth.examples.server.auth;
 
-import dev.berth.core.error.InvalidSpecException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.TenantService;
+import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.NotFoundException;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
 

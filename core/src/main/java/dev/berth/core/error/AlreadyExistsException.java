@@ -1,9 +1,0 @@
-package dev.berth.core.error;
-
-/** Something with the same identity already exists and differs from what was asked for. Not retryable. */
-public class AlreadyExistsException extends BerthException {
-
-    public AlreadyExistsException(String message) {
-        super(message, false);
-    }
-}

@@ -1,9 +1,0 @@
-package dev.berth.core.error;
-
-/** Credentials for a runtime or remote service were refused. Not retryable until the credentials change. */
-public class AuthenticationException extends BerthException {
-
-    public AuthenticationException(String message) {
-        super(message, false);
-    }
-}

@@ -1,9 +1,0 @@
-package dev.berth.core.error;
-
-/** The runtime does not offer the asked-for optional ability (backup, migrate, live resize, …). */
-public class UnsupportedCapabilityException extends BerthException {
-
-    public UnsupportedCapabilityException(String message) {
-        super(message, false);
-    }
-}
