@@ -1,6 +1,6 @@
 package dev.berth.testkit.memory;
 
-import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.wait.Poll;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -174,12 +174,7 @@ public abstract class FaultInjecting<V extends Enum<V>> {
         if (delay.isZero()) {
             return;
         }
-        try {
-            Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted during an injected delay", e);
-        }
+        Poll.pause(delay, "an injected delay");
     }
 
     private static final class Rule {

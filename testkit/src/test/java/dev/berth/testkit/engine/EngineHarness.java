@@ -31,6 +31,7 @@ import dev.berth.testkit.memory.InMemoryBackupStore;
 import dev.berth.testkit.memory.InMemoryDnsProvider;
 import dev.berth.testkit.memory.InMemoryNotifier;
 import dev.berth.testkit.memory.InMemoryProvider;
+import dev.berth.testkit.memory.InMemoryProviderBuilder;
 import dev.berth.testkit.time.FakeClock;
 import java.util.List;
 
@@ -111,7 +112,7 @@ final class EngineHarness implements AutoCloseable {
     }
 
     /** A fresh harness over a runtime built from {@code runtime}, plus the default target. */
-    static EngineHarness create(DatabaseSettings database, InMemoryProvider.Builder runtime) {
+    static EngineHarness create(DatabaseSettings database, InMemoryProviderBuilder runtime) {
         FakeClock clock = new FakeClock(T0);
         return new EngineHarness(database, runtime.target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
                 new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), StepListener.NONE);

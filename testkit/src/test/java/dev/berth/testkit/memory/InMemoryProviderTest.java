@@ -85,7 +85,7 @@ class InMemoryProviderTest {
             assertThat(e.id()).isEqualTo("x");
         });
         assertThatThrownBy(() -> provider.writeData("x", "k", "v")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> provider.migrate("x", new NodeRef("n", "mem-1", Map.of())))
+        assertThatThrownBy(() -> provider.migration().orElseThrow().migrate("x", new NodeRef("n", "mem-1", Map.of())))
                 .isInstanceOf(NotFoundException.class);
         provider.terminate("x");
         assertThat(provider.inventory()).isEmpty();
@@ -126,7 +126,7 @@ class InMemoryProviderTest {
                 "big", InMemoryProvider.DEFAULT_CAPACITY, "tiny", new Capacity(100, GIB, GIB)));
         provider.provision(request("a", "big", ONE_CPU, "1.0.0"));
 
-        assertThatThrownBy(() -> provider.migrate("a", new NodeRef("t", "tiny", Map.of())))
+        assertThatThrownBy(() -> provider.migration().orElseThrow().migrate("a", new NodeRef("t", "tiny", Map.of())))
                 .isInstanceOf(InsufficientCapacityException.class);
         assertThat(provider.status("a").nodeTarget()).isEqualTo("big");
     }
@@ -139,11 +139,11 @@ class InMemoryProviderTest {
         InMemoryBackupStore store = new InMemoryBackupStore();
         provider.provision(request("a", "mem-1", ONE_CPU, "1.0.0"));
         provider.writeData("a", "k", "old");
-        BackupManifest manifest = provider.backup("a", "b1", store);
+        BackupManifest manifest = provider.backups().orElseThrow().backup("a", "b1", store);
         provider.writeData("a", "k", "new");
         store.corrupt("b1");
 
-        assertThatThrownBy(() -> provider.restore("a", manifest, store))
+        assertThatThrownBy(() -> provider.backups().orElseThrow().restore("a", manifest, store))
                 .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("b1");
         assertThat(provider.readData("a", "k")).contains("new");

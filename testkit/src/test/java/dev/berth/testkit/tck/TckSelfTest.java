@@ -123,7 +123,7 @@ class TckSelfTest {
         Broken provider = new Broken(memory) {
             @Override
             public Optional<BackupSupport> backups() {
-                BackupSupport real = memory;
+                BackupSupport real = memory.backups().orElseThrow();
                 return Optional.of(new BackupSupport() {
                     @Override
                     public BackupManifest backup(String instanceId, String backupId, BackupStore store) {

@@ -1,0 +1,50 @@
+package dev.berth.testkit.memory;
+
+import dev.berth.spi.ComponentSpec;
+import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.ProvisionRequest;
+import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.RuntimeState;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One instance of the {@link InMemoryProvider}; every field is guarded by the provider's lock. */
+final class HeldInstance {
+    final String id;
+    String target;
+    RuntimeState state = RuntimeState.STARTING;
+    /** Status reports still to show STARTING before {@link #state} (see {@link InMemoryProviderBuilder#startingChecks}). */
+    int startingLeft;
+    ResourceLimits limits;
+    String version;
+    List<ComponentSpec> components = List.of();
+    ProvisionRequest request;
+    final Map<String, String> data = new HashMap<>();
+
+    HeldInstance(String id, String target) {
+        this.id = id;
+        this.target = target;
+    }
+
+    void apply(ProvisionRequest r) {
+        request = r;
+        limits = r.resources();
+        version = r.appVersion();
+        components = r.components();
+    }
+
+    InstanceStatus status() {
+        RuntimeState shown = startingLeft > 0 && state == RuntimeState.RUNNING ? RuntimeState.STARTING : state;
+        return new InstanceStatus(id, target, shown, version, limits, endpoint());
+    }
+
+    private String endpoint() {
+        return components.stream()
+                .filter(ComponentSpec::http)
+                .findFirst()
+                .map(c -> id + "." + target + ".memory:" + (c.ports().isEmpty() ? 80 : c.ports().get(0).containerPort()))
+                .orElse(null);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.berth.testkit.memory;
+
+import dev.berth.core.node.Capacity;
+import dev.berth.spi.RuntimeProvider;
+import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.InvalidSpecException;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** Builds an {@link InMemoryProvider}; lets a test turn capabilities off to exercise the engine's fallbacks. */
+public final class InMemoryProviderBuilder {
+    final Map<String, Capacity> targets = new LinkedHashMap<>();
+    Clock clock = Clock.systemUTC();
+    boolean backups = true;
+    boolean migration = true;
+    boolean liveResize = true;
+    int startingChecks;
+
+    InMemoryProviderBuilder() {
+    }
+
+    /** Adds (or replaces) a target. */
+    public InMemoryProviderBuilder target(String name, Capacity capacity) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidSpecException("target", "must not be blank");
+        }
+        targets.put(name, Objects.requireNonNull(capacity, "capacity"));
+        return this;
+    }
+
+    /** Adds every target of the map. */
+    public InMemoryProviderBuilder targets(Map<String, Capacity> targets) {
+        Objects.requireNonNull(targets, "targets").forEach(this::target);
+        return this;
+    }
+
+    /** The clock that stamps backup manifests. */
+    public InMemoryProviderBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Whether {@link RuntimeProvider#backups()} is present. */
+    public InMemoryProviderBuilder backups(boolean on) {
+        this.backups = on;
+        return this;
+    }
+
+    /** Whether {@link RuntimeProvider#migration()} is present. */
+    public InMemoryProviderBuilder migration(boolean on) {
+        this.migration = on;
+        return this;
+    }
+
+    /** Whether {@link RuntimeProvider#liveResize()} is present. */
+    public InMemoryProviderBuilder liveResize(boolean on) {
+        this.liveResize = on;
+        return this;
+    }
+
+    /**
+     * Makes the runtime start asynchronously, like a pod: a provision reports {@link RuntimeState#STARTING}, and
+     * so do the next {@code checks} status calls of that instance, before it reports RUNNING. 0 (the default):
+     * a provision returns a running instance.
+     */
+    public InMemoryProviderBuilder startingChecks(int checks) {
+        if (checks < 0) {
+            throw new InvalidSpecException("startingChecks", "must not be negative");
+        }
+        this.startingChecks = checks;
+        return this;
+    }
+
+    /** The provider; at least one target is required. */
+    public InMemoryProvider build() {
+        return new InMemoryProvider(this);
+    }
+}
