@@ -23,7 +23,7 @@ import java.util.Optional;
  *       calls for the same instance at once.</li>
  * </ul>
  * Optional abilities are separate capability interfaces returned by {@link #backups()}, {@link #migration()},
- * {@link #liveResize()} and {@link #logs()}; an empty optional means the runtime cannot do it.
+ * {@link #liveResize()}, {@link #logs()} and {@link #exec()}; an empty optional means the runtime cannot do it.
  */
 public interface RuntimeProvider extends AutoCloseable {
 
@@ -117,6 +117,11 @@ public interface RuntimeProvider extends AutoCloseable {
 
     /** Reading recent log lines of an instance. */
     default Optional<LogSupport> logs() {
+        return Optional.empty();
+    }
+
+    /** Running a command inside a component of a running instance (app bootstrap, backup hooks). */
+    default Optional<ExecSupport> exec() {
         return Optional.empty();
     }
 

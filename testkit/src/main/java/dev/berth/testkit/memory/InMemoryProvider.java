@@ -3,6 +3,7 @@ package dev.berth.testkit.memory;
 import dev.berth.core.node.Capacity;
 import dev.berth.spi.BackupSupport;
 import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.ExecSupport;
 import dev.berth.spi.LiveResizeSupport;
 import dev.berth.spi.MigrationSupport;
 import dev.berth.spi.NodeCapacity;
@@ -59,7 +60,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
 
     /** The provider's operations, for fault injection. */
     public enum Verb {
-        PROVISION, SUSPEND, RESUME, CHANGE_PLAN, UPGRADE, STATUS, INVENTORY, TERMINATE, BACKUP, RESTORE, MIGRATE,
+        PROVISION, SUSPEND, RESUME, CHANGE_PLAN, UPGRADE, STATUS, INVENTORY, TERMINATE, BACKUP, RESTORE, MIGRATE, EXEC,
         /** {@link RuntimeProvider#nodes()}. */
         NODES,
         /** {@link RuntimeProvider#testConnection()}. */
@@ -71,9 +72,11 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
     private final boolean backups;
     private final boolean migration;
     private final boolean liveResize;
+    private final boolean execOn;
     private final int startingChecks;
 
     final Object lock = new Object();
+    private final InMemoryExec exec = new InMemoryExec(this);
     private final Map<String, HeldInstance> instances = new LinkedHashMap<>(); // guarded by lock
     private final Map<String, Integer> creates = new HashMap<>();      // guarded by lock
     private int resourcesCreated;                                       // guarded by lock
@@ -98,6 +101,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         this.backups = b.backups;
         this.migration = b.migration;
         this.liveResize = b.liveResize;
+        this.execOn = b.exec;
         this.startingChecks = b.startingChecks;
     }
 
@@ -244,6 +248,11 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
     }
 
     @Override
+    public Optional<ExecSupport> exec() {
+        return execOn ? Optional.of(exec) : Optional.empty();
+    }
+
+    @Override
     public Optional<LiveResizeSupport> liveResize() {
         return liveResize ? Optional.<LiveResizeSupport>of(() -> true) : Optional.empty();
     }
@@ -300,6 +309,19 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         synchronized (lock) {
             return Optional.ofNullable(instances.get(instanceId)).map(h -> h.request);
         }
+    }
+
+    /**
+     * The commands run through {@link #exec()} in {@code instanceId}, oldest first, each as its argv; the stdin
+     * of each stays a {@link dev.berth.spi.SecretValue} in {@link #execInputs(String)}.
+     */
+    public List<List<String>> execHistory(String instanceId) {
+        return exec.history().stream().filter(r -> r.instanceId().equals(instanceId)).map(InMemoryExec.Ran::argv).toList();
+    }
+
+    /** What each command of {@link #execHistory(String)} read on stdin (null: nothing). */
+    public List<dev.berth.spi.SecretValue> execInputs(String instanceId) {
+        return exec.history().stream().filter(r -> r.instanceId().equals(instanceId)).map(InMemoryExec.Ran::stdin).toList();
     }
 
     /** How many instances were ever created (not converged), over the provider's whole life. */

@@ -17,6 +17,7 @@ public final class InMemoryProviderBuilder {
     boolean backups = true;
     boolean migration = true;
     boolean liveResize = true;
+    boolean exec = true;
     int startingChecks;
 
     InMemoryProviderBuilder() {
@@ -52,6 +53,12 @@ public final class InMemoryProviderBuilder {
     /** Whether {@link RuntimeProvider#migration()} is present. */
     public InMemoryProviderBuilder migration(boolean on) {
         this.migration = on;
+        return this;
+    }
+
+    /** Whether {@link RuntimeProvider#exec()} is present. */
+    public InMemoryProviderBuilder exec(boolean on) {
+        this.exec = on;
         return this;
     }
 

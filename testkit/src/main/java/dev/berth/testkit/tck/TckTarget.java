@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * What the provider TCK needs from one backend: the provider under test, where to put instances, a small test
  * app and a way to look into its persistent storage. A backend implements it once and every suite it qualifies
- * for ({@link ProvisionContract}, {@link LifecycleContract}, {@link BackupContract}, {@link MigrationContract})
+ * for ({@link ProvisionContract}, {@link LifecycleContract}, {@link BackupContract}, {@link MigrationContract},
+ * {@link ExecContract})
  * gets a short subclass returning that target from {@link ProviderTckSupport#target()}.
  *
  * <h2>Lifetime</h2>
@@ -71,6 +72,14 @@ public interface TckTarget extends AutoCloseable {
     default NodeRef otherNode() {
         throw new UnsupportedOperationException(getClass().getSimpleName()
                 + " names no second node; override otherNode() to run the migration suite");
+    }
+
+    /**
+     * The component {@link ExecContract} runs its commands in. Its image must have a POSIX {@code sh} with
+     * {@code cat}, {@code echo} and {@code printenv}. By default the first component of the test app.
+     */
+    default String execComponent(String instanceId) {
+        return components(instanceId, version()).get(0).name();
     }
 
     /** The app version instances are first provisioned with. */
