@@ -3,6 +3,7 @@ package dev.berth.proxmox.guest;
 import dev.berth.spi.error.AuthenticationException;
 import dev.berth.spi.error.BerthException;
 import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.wait.Poll;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
@@ -23,11 +24,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The default {@link GuestConfigurer}: Apache MINA SSHD as root with the key Berth put into the container at
@@ -43,6 +44,8 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
     private static final Logger LOG = LoggerFactory.getLogger(SshGuestConfigurer.class);
 
     private static final AttributeRepository.AttributeKey<List<String>> EXPECTED_HOST_KEYS = new AttributeRepository.AttributeKey<>();
+    /** Pause between two connection attempts while the container's sshd comes up. */
+    private static final Duration CONNECT_RETRY = Duration.ofMillis(250);
 
     private final SshClient client;
     private final KeyPair identity;
@@ -114,34 +117,36 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
 
     /** Opens an authenticated session, retrying while the container's sshd is not up yet. */
     public ClientSession connect(GuestTarget target) {
-        Instant deadline = Instant.now().plus(connectWithin);
-        IOException last = null;
-        while (Instant.now().isBefore(deadline)) {
-            InetSocketAddress address = resolver.resolve(target);
+        IOException[] last = {null};
+        return Poll.every(CONNECT_RETRY).atMost(connectWithin).until(() -> {
             try {
-                // the expected key travels with the connection so the verifier sees it during key exchange
-                AttributeRepository context = target.hostKeys().isEmpty() ? null
-                        : AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEYS, target.hostKeys());
-                ClientSession session = client.connect(user, address, context, null)
-                        .verify(Duration.ofSeconds(10)).getSession();
-                session.addPublicKeyIdentity(identity);
-                try {
-                    session.auth().verify(Duration.ofSeconds(10));
-                } catch (SshException e) {
-                    session.close(true);
-                    if (e.getMessage() != null && e.getMessage().contains("No more authentication methods")) {
-                        throw new AuthenticationException("CT " + target.vmid() + " refused Berth's SSH key");
-                    }
-                    throw e;
-                }
-                return session;
+                return Optional.of(open(target));
             } catch (IOException e) {
-                last = e;
-                sleep(Duration.ofMillis(250));
+                last[0] = e; // sshd not listening yet, or the connection dropped during key exchange
+                return Optional.empty();
             }
+        }, () -> new UnavailableException("cannot open SSH to CT " + target.vmid() + " within " + connectWithin
+                + (last[0] == null ? "" : ": " + last[0].getMessage()), last[0]));
+    }
+
+    private ClientSession open(GuestTarget target) throws IOException {
+        InetSocketAddress address = resolver.resolve(target);
+        // the expected key travels with the connection so the verifier sees it during key exchange
+        AttributeRepository context = target.hostKeys().isEmpty() ? null
+                : AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEYS, target.hostKeys());
+        ClientSession session = client.connect(user, address, context, null)
+                .verify(Duration.ofSeconds(10)).getSession();
+        session.addPublicKeyIdentity(identity);
+        try {
+            session.auth().verify(Duration.ofSeconds(10));
+        } catch (SshException e) {
+            session.close(true);
+            if (e.getMessage() != null && e.getMessage().contains("No more authentication methods")) {
+                throw new AuthenticationException("CT " + target.vmid() + " refused Berth's SSH key");
+            }
+            throw e;
         }
-        throw new UnavailableException("cannot open SSH to CT " + target.vmid() + " within " + connectWithin
-                + (last == null ? "" : ": " + last.getMessage()), last);
+        return session;
     }
 
     private static void ensureDir(SftpClient sftp, String dir) throws IOException {
@@ -183,15 +188,6 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
             out.write(content);
         }
         sftp.rename(tmp, path, SftpClient.CopyMode.Overwrite);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted while connecting over SSH", e);
-        }
     }
 
     @Override

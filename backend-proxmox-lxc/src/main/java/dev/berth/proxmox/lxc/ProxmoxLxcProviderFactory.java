@@ -5,6 +5,7 @@ import dev.berth.proxmox.client.ProxmoxCredentials;
 import dev.berth.proxmox.client.TlsTrust;
 import dev.berth.proxmox.guest.GuestEndpointResolver;
 import dev.berth.proxmox.guest.SshGuestConfigurer;
+import dev.berth.proxmox.network.AddressPool;
 import dev.berth.spi.ProviderFactory;
 import dev.berth.spi.RuntimeProvider;
 import dev.berth.spi.SecretValue;

@@ -1,5 +1,6 @@
 package dev.berth.proxmox.lxc;
 
+import dev.berth.proxmox.network.AddressPool;
 import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.berth.proxmox.lxc;
 
+import dev.berth.proxmox.container.BerthMetadata;
+import dev.berth.proxmox.network.AddressPool;
 import dev.berth.spi.error.InsufficientCapacityException;
 import org.junit.jupiter.api.Test;
 

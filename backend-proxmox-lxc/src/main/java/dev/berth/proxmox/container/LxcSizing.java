@@ -1,4 +1,4 @@
-package dev.berth.proxmox.lxc;
+package dev.berth.proxmox.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.spi.ResourceLimits;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * Memory must be whole MiB and disk whole GiB, because that is what Proxmox stores; anything else is refused
  * rather than silently rounded.
  */
-final class LxcSizing {
+public final class LxcSizing {
 
     private static final Pattern SIZE = Pattern.compile("(?:^|,)size=(\\d+(?:\\.\\d+)?)([KMGT])?(?:,|$)");
 
@@ -33,7 +33,7 @@ final class LxcSizing {
     }
 
     /** Rejects limits Proxmox cannot represent exactly. */
-    static void validate(ResourceLimits limits) {
+    public static void validate(ResourceLimits limits) {
         if (limits.memoryLimitBytes() % ResourceLimits.MIB != 0) {
             throw new InvalidSpecException("resources.memoryLimitBytes", "Proxmox sets memory in whole MiB");
         }
@@ -52,7 +52,7 @@ final class LxcSizing {
     }
 
     /** The CPU and memory keys of the config (not rootfs). */
-    static Map<String, Object> cpuAndMemory(ResourceLimits limits, int swapMib) {
+    public static Map<String, Object> cpuAndMemory(ResourceLimits limits, int swapMib) {
         Map<String, Object> c = new LinkedHashMap<>();
         long cores = (limits.cpuLimitMillis() + 999) / 1000;
         c.put("cores", cores);
@@ -64,12 +64,12 @@ final class LxcSizing {
     }
 
     /** Whole GiB of the plan's disk. */
-    static long diskGib(ResourceLimits limits) {
+    public static long diskGib(ResourceLimits limits) {
         return limits.diskBytes() / ResourceLimits.GIB;
     }
 
     /** Reads the limits back from a container config and Berth's metadata; null when the config lacks them. */
-    static ResourceLimits readBack(JsonNode config, BerthMetadata meta) {
+    public static ResourceLimits readBack(JsonNode config, BerthMetadata meta) {
         long cores = config.path("cores").asLong(0);
         double cpulimit = config.path("cpulimit").asDouble(0);
         long cpuLimit = cpulimit > 0 ? Math.round(cpulimit * 1000) : cores * 1000;
@@ -84,7 +84,7 @@ final class LxcSizing {
     }
 
     /** The {@code size=} of a rootfs property string in bytes, 0 when absent. */
-    static long rootfsBytes(String rootfs) {
+    public static long rootfsBytes(String rootfs) {
         Matcher m = SIZE.matcher(rootfs);
         if (!m.find()) {
             return 0;

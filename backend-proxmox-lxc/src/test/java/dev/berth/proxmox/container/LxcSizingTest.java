@@ -1,4 +1,4 @@
-package dev.berth.proxmox.lxc;
+package dev.berth.proxmox.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.berth.proxmox.lxc;
+package dev.berth.proxmox.network;
 
 import dev.berth.spi.error.InsufficientCapacityException;
 import dev.berth.spi.error.InvalidSpecException;

@@ -1,4 +1,6 @@
-package dev.berth.proxmox.lxc;
+package dev.berth.proxmox.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +21,10 @@ import java.util.regex.Pattern;
  * @param httpPort         port of the HTTP component inside the container, 0 when none
  * @param hostKeys         SSH host key fingerprints Proxmox reported at creation (empty for clones)
  */
-record BerthMetadata(String instanceId, String tenantId, String appId, String appVersion, long memoryRequestMib,
+public record BerthMetadata(String instanceId, String tenantId, String appId, String appVersion, long memoryRequestMib,
                      int httpPort, List<String> hostKeys) {
 
-    BerthMetadata {
+    public BerthMetadata {
         hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
     }
 
@@ -30,7 +32,7 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
     private static final Pattern LINE = Pattern.compile("^berth\\.([a-z-]+): (.*)$", Pattern.MULTILINE);
 
     /** The description text. */
-    String render() {
+    public String render() {
         Map<String, String> kv = new LinkedHashMap<>();
         kv.put("instance", instanceId);
         kv.put("tenant", tenantId);
@@ -49,7 +51,7 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
     }
 
     /** Parses a description; missing fields are null / 0. */
-    static BerthMetadata parse(String description) {
+    public static BerthMetadata parse(String description) {
         Map<String, String> kv = new LinkedHashMap<>();
         if (description != null) {
             Matcher m = LINE.matcher(description);
@@ -62,6 +64,11 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
                 kv.containsKey("ssh-host-keys") ? List.of(kv.get("ssh-host-keys").split(",")) : List.of());
     }
 
+    /** The metadata in a container config's {@code description}. */
+    public static BerthMetadata of(JsonNode config) {
+        return parse(config.path("description").asText(null));
+    }
+
     private static long number(String text) {
         try {
             return text == null ? 0 : Long.parseLong(text);
@@ -70,15 +77,15 @@ record BerthMetadata(String instanceId, String tenantId, String appId, String ap
         }
     }
 
-    BerthMetadata withVersion(String version) {
+    public BerthMetadata withVersion(String version) {
         return new BerthMetadata(instanceId, tenantId, appId, version, memoryRequestMib, httpPort, hostKeys);
     }
 
-    BerthMetadata withMemoryRequestMib(long mib) {
+    public BerthMetadata withMemoryRequestMib(long mib) {
         return new BerthMetadata(instanceId, tenantId, appId, appVersion, mib, httpPort, hostKeys);
     }
 
-    BerthMetadata withHostKeys(List<String> fingerprints) {
+    public BerthMetadata withHostKeys(List<String> fingerprints) {
         return new BerthMetadata(instanceId, tenantId, appId, appVersion, memoryRequestMib, httpPort, fingerprints);
     }
 }
