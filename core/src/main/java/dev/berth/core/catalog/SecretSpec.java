@@ -16,12 +16,46 @@ import java.util.Objects;
  * @param credential true when the secret is an initial login the customer receives in the "instance ready"
  *                   message (an admin password); false (the default) for secrets only the app uses (database
  *                   passwords, encryption keys), which are never sent to anyone
+ * @param derivedFrom for a secret computed from another instead of drawn at random (an app that takes its
+ *                   admin password only as a bcrypt hash, as n8n does), how; {@code null} for a random secret.
+ *                   A derived secret ignores {@code length} and {@code alphabet}, is computed once when the
+ *                   instance's secrets are generated, and is stored like any other
  */
-public record SecretSpec(String name, int length, Alphabet alphabet, boolean credential) {
+public record SecretSpec(String name, int length, Alphabet alphabet, boolean credential, Derivation derivedFrom) {
 
     /** A secret only the app uses (not handed to the customer). */
     public SecretSpec(String name, int length, Alphabet alphabet) {
-        this(name, length, alphabet, false);
+        this(name, length, alphabet, false, null);
+    }
+
+    /** A random secret, handed to the customer when {@code credential} is true. */
+    public SecretSpec(String name, int length, Alphabet alphabet, boolean credential) {
+        this(name, length, alphabet, credential, null);
+    }
+
+    /** A secret computed by {@code function} from the template's random secret {@code secret}. */
+    public static SecretSpec derived(String name, String secret, Derivation.Function function) {
+        return new SecretSpec(name, 0, null, false, new Derivation(secret, function));
+    }
+
+    /** True for a secret computed from another one. */
+    public boolean derived() {
+        return derivedFrom != null;
+    }
+
+    /**
+     * How a derived secret is computed.
+     *
+     * @param secret   the random secret of the same template it is computed from
+     * @param function the one-way function applied to it
+     */
+    public record Derivation(String secret, Function function) {
+
+        /** One-way functions a derived secret may use. */
+        public enum Function {
+            /** bcrypt, version 2a, cost 10: what n8n's {@code N8N_INSTANCE_OWNER_PASSWORD_HASH} takes. */
+            BCRYPT
+        }
     }
 
     /**

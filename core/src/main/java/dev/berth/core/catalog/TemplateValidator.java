@@ -110,12 +110,33 @@ final class TemplateValidator {
             if (!names.add(s.name())) {
                 throw new InvalidSpecException(sp, "duplicate secret name");
             }
+            if (s.derived()) {
+                continue; // checked once every name is known
+            }
             if (s.length() < MIN_SECRET_LENGTH || s.length() > MAX_SECRET_LENGTH) {
                 throw new InvalidSpecException(sp + ".length",
                         "must be between " + MIN_SECRET_LENGTH + " and " + MAX_SECRET_LENGTH);
             }
             if (s.alphabet() == null) {
                 throw new InvalidSpecException(sp + ".alphabet", "is required (ALPHANUMERIC, HEX or BASE64URL)");
+            }
+        }
+        for (SecretSpec s : secrets) {
+            if (!s.derived()) {
+                continue;
+            }
+            String dp = p + ".secrets[" + s.name() + "].derivedFrom";
+            SecretSpec.Derivation d = s.derivedFrom();
+            if (d.function() == null) {
+                throw new InvalidSpecException(dp + ".function", "is required (BCRYPT)");
+            }
+            SecretSpec source = secrets.stream().filter(x -> x.name().equals(d.secret())).findFirst().orElse(null);
+            if (source == null || source.derived()) {
+                throw new InvalidSpecException(dp + ".secret", "must name a random secret of this template");
+            }
+            if (s.credential()) {
+                throw new InvalidSpecException(p + ".secrets[" + s.name() + "].credential",
+                        "a derived secret is a hash, not a login to hand over");
             }
         }
         return names;

@@ -1,11 +1,14 @@
 package dev.berth.core.secret;
 
-import dev.berth.spi.SecretValue;
-
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceSecretEntity;
+import dev.berth.spi.SecretValue;
 import jakarta.persistence.EntityManager;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,24 +28,70 @@ public final class InstanceSecrets {
         this.generator = generator;
     }
 
-    /** A secret to generate: name, length, alphabet. */
-    public record Spec(String name, int length, SecretAlphabet alphabet) { }
+    /**
+     * A secret to generate: drawn at random ({@code length} characters of {@code alphabet}), or, when
+     * {@code bcryptOf} names another secret of the same instance, that secret's bcrypt hash.
+     */
+    public record Spec(String name, int length, SecretAlphabet alphabet, String bcryptOf) {
+
+        /** A random secret. */
+        public Spec(String name, int length, SecretAlphabet alphabet) {
+            this(name, length, alphabet, null);
+        }
+
+        /** The bcrypt hash of the instance's secret {@code source}. */
+        public static Spec bcryptOf(String name, String source) {
+            return new Spec(name, 0, null, source);
+        }
+    }
+
+    /** bcrypt's work factor: 10 is what n8n and most apps use themselves. */
+    private static final int BCRYPT_COST = 10;
 
     /**
-     * Generates and stores every secret in {@code specs} the instance does not have yet. Existing secrets are
-     * never regenerated (n8n's encryption key must stay the same for the instance's whole life).
+     * Generates and stores every secret in {@code specs} the instance does not have yet: random ones first, then
+     * those derived from them. Existing secrets are never regenerated (n8n's encryption key must stay the same for
+     * the instance's whole life).
      */
     public void ensure(EntityManager em, String instanceId, Iterable<Spec> specs) {
+        List<Spec> derived = new ArrayList<>();
         for (Spec spec : specs) {
-            var key = new InstanceSecretEntity.Key(instanceId, spec.name());
-            if (em.find(InstanceSecretEntity.class, key) == null) {
-                InstanceSecretEntity e = new InstanceSecretEntity();
-                e.instanceId = instanceId;
-                e.name = spec.name();
-                e.ciphertext = cipher.encrypt(generator.generate(spec.length(), spec.alphabet()), associatedData(instanceId, spec.name()));
-                em.persist(e);
+            if (spec.bcryptOf() != null) {
+                derived.add(spec);
+            } else if (!exists(em, instanceId, spec.name())) {
+                store(em, instanceId, spec.name(), generator.generate(spec.length(), spec.alphabet()));
             }
         }
+        em.flush(); // derived secrets read the random ones just stored
+        for (Spec spec : derived) {
+            if (!exists(em, instanceId, spec.name())) {
+                InstanceSecretEntity source = em.find(InstanceSecretEntity.class, new InstanceSecretEntity.Key(instanceId, spec.bcryptOf()));
+                if (source == null) {
+                    throw new IllegalStateException("secret " + spec.name() + " is derived from " + spec.bcryptOf()
+                            + ", which instance " + instanceId + " does not have");
+                }
+                SecretValue plain = cipher.decrypt(source.ciphertext, associatedData(instanceId, spec.bcryptOf()));
+                char[] chars = plain.reveal().toCharArray();
+                try {
+                    String hash = BCrypt.with(BCrypt.Version.VERSION_2A).hashToString(BCRYPT_COST, chars);
+                    store(em, instanceId, spec.name(), SecretValue.of(hash));
+                } finally {
+                    Arrays.fill(chars, '\0');
+                }
+            }
+        }
+    }
+
+    private static boolean exists(EntityManager em, String instanceId, String name) {
+        return em.find(InstanceSecretEntity.class, new InstanceSecretEntity.Key(instanceId, name)) != null;
+    }
+
+    private void store(EntityManager em, String instanceId, String name, SecretValue value) {
+        InstanceSecretEntity e = new InstanceSecretEntity();
+        e.instanceId = instanceId;
+        e.name = name;
+        e.ciphertext = cipher.encrypt(value, associatedData(instanceId, name));
+        em.persist(e);
     }
 
     /** Decrypts all secrets of an instance, by name. */
