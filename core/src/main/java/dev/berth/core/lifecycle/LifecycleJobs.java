@@ -8,7 +8,6 @@ import dev.berth.core.node.NodeHealthSettings;
 import dev.berth.core.node.NodeStatus;
 import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.operation.OperationStatus;
-import dev.berth.core.operation.OperationType;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.store.InstanceEntity;
@@ -81,7 +80,7 @@ public final class LifecycleJobs {
                     InstanceState s = InstanceState.valueOf(i.state);
                     if (e == Entitlement.GRACE && s == InstanceState.ACTIVE
                             && !now.isBefore(i.entitlementAt.plus(plan.gracePeriod()))) {
-                        return instances.accept(em, id, OperationType.SUSPEND, Map.of("reason", SuspensionReason.BILLING.name()), InstanceState.ACTIVE);
+                        return instances.accept(em, id, new OperationParams.Suspend(SuspensionReason.BILLING), InstanceState.ACTIVE);
                     }
                     if (e == Entitlement.ENDED && s == InstanceState.SUSPENDED
                             && !now.isBefore(i.entitlementAt.plus(plan.retention()))) {
