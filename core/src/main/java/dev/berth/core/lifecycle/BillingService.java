@@ -4,7 +4,6 @@ import dev.berth.core.billing.BillingEvent;
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.SuspensionReason;
-import dev.berth.core.operation.OperationType;
 import dev.berth.core.store.BillingEventEntity;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.InstanceEntity;
@@ -15,7 +14,6 @@ import jakarta.persistence.EntityManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -96,15 +94,15 @@ public final class BillingService {
         Entitlement entitlement = Entitlement.valueOf(i.entitlement);
         try {
             if ((entitlement == Entitlement.SUSPENDED || entitlement == Entitlement.ENDED) && state == InstanceState.ACTIVE) {
-                return instances.accept(em, i.id, OperationType.SUSPEND, Map.of("reason", SuspensionReason.BILLING.name()), InstanceState.ACTIVE);
+                return instances.accept(em, i.id, new OperationParams.Suspend(SuspensionReason.BILLING), InstanceState.ACTIVE);
             }
             if (entitlement == Entitlement.ACTIVE && state == InstanceState.SUSPENDED
                     && SuspensionReason.BILLING.name().equals(i.suspensionReason)) {
-                return instances.accept(em, i.id, OperationType.RESUME, Map.of(), InstanceState.SUSPENDED);
+                return instances.accept(em, i.id, new OperationParams.Resume(), InstanceState.SUSPENDED);
             }
             if (planId != null && !planId.equals(i.planId) && em.find(PlanEntity.class, planId) != null
                     && (state == InstanceState.ACTIVE || state == InstanceState.SUSPENDED)) {
-                return instances.accept(em, i.id, OperationType.CHANGE_PLAN, Map.of("planId", planId),
+                return instances.accept(em, i.id, new OperationParams.ChangePlan(planId),
                         InstanceState.ACTIVE, InstanceState.SUSPENDED);
             }
         } catch (BerthException e) {

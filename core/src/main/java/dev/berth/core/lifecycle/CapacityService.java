@@ -3,7 +3,6 @@ package dev.berth.core.lifecycle;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.node.NodeService;
 import dev.berth.core.node.NodeStatus;
-import dev.berth.core.operation.OperationType;
 import dev.berth.core.placement.CapacityCheck;
 import dev.berth.core.placement.MigrationPlanner;
 import dev.berth.core.placement.NodeCandidate;
@@ -122,8 +121,8 @@ public final class CapacityService {
                 node.statusReason = "evacuating";
             }
             for (MigrationPlanner.Move m : p.moves()) {
-                OperationEntity op = instances.accept(em, m.instanceId(), OperationType.MIGRATE,
-                        Map.of("targetNode", m.targetNodeId()), InstanceState.ACTIVE, InstanceState.SUSPENDED);
+                OperationEntity op = instances.accept(em, m.instanceId(),
+                        new OperationParams.Migrate(m.targetNodeId()), InstanceState.ACTIVE, InstanceState.SUSPENDED);
                 em.find(InstanceEntity.class, m.instanceId()).targetNodeId = m.targetNodeId();
                 ops.add(op.id);
             }

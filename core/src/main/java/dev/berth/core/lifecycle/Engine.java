@@ -10,6 +10,7 @@ import dev.berth.core.events.EventBus;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.lifecycle.journal.StepJournal;
 import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
@@ -32,7 +33,6 @@ import dev.berth.spi.error.UnavailableException;
 import dev.berth.spi.notify.Notifier;
 
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +58,8 @@ final class Engine {
     final EngineSettings settings;
     final StepListener stepListener;
     final NotificationSettings notifications;
+    /** Which steps of each operation started and finished. */
+    final StepJournal journal = new StepJournal();
 
     Engine(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
            Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
@@ -114,10 +116,10 @@ final class Engine {
                 Entitlement.valueOf(e.entitlement), e.activeOperation, e.createdAt, e.updatedAt);
     }
 
-    static Operation toOperation(OperationEntity e) {
-        List<String> done = e.completedSteps.isEmpty() ? List.of() : Arrays.asList(e.completedSteps.split(","));
+    /** The public view of an operation, with the steps its journal records as done. */
+    static Operation toOperation(OperationEntity e, List<String> completedSteps) {
         return new Operation(e.id, e.instanceId, OperationType.valueOf(e.type), OperationStatus.valueOf(e.status), e.step,
-                List.copyOf(done), e.attempts, e.lastError, Map.copyOf(e.params), e.createdAt, e.finishedAt);
+                List.copyOf(completedSteps), e.attempts, e.lastError, Map.copyOf(e.params), e.createdAt, e.finishedAt);
     }
 
     /** Deletes a terminated instance's secrets once no backup of it is left; call only for TERMINATED instances. */

@@ -102,7 +102,7 @@ public final class InstanceService {
                 i.updatedAt = now;
                 em.persist(i);
                 em.flush(); // surfaces a duplicate idempotency key here, before the operation is written
-                return newOperation(em, i, OperationType.PROVISION, Map.of()).id;
+                return newOperation(em, i, new OperationParams.Provision(false)).id;
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
@@ -120,13 +120,12 @@ public final class InstanceService {
 
     /** Stops the instance, keeping its data. Legal from ACTIVE. */
     public Operation suspend(String instanceId, SuspensionReason reason) {
-        return command(instanceId, em -> accept(em, instanceId, OperationType.SUSPEND,
-                Map.of("reason", reason.name()), InstanceState.ACTIVE));
+        return command(instanceId, em -> accept(em, instanceId, new OperationParams.Suspend(reason), InstanceState.ACTIVE));
     }
 
     /** Starts a suspended instance. Legal from SUSPENDED. */
     public Operation resume(String instanceId) {
-        return command(instanceId, em -> accept(em, instanceId, OperationType.RESUME, Map.of(), InstanceState.SUSPENDED));
+        return command(instanceId, em -> accept(em, instanceId, new OperationParams.Resume(), InstanceState.SUSPENDED));
     }
 
     /** Moves the instance to another plan; the new limits are applied on its runtime. */
@@ -135,7 +134,7 @@ public final class InstanceService {
             if (em.find(PlanEntity.class, planId) == null) {
                 throw new InvalidSpecException("planId", "unknown plan '" + planId + "'");
             }
-            return accept(em, instanceId, OperationType.CHANGE_PLAN, Map.of("planId", planId),
+            return accept(em, instanceId, new OperationParams.ChangePlan(planId),
                     InstanceState.ACTIVE, InstanceState.SUSPENDED);
         });
     }
@@ -149,7 +148,7 @@ public final class InstanceService {
                 throw new InvalidSpecException("version", "'" + version + "' is not a supported version of " + app.id()
                         + " " + app.supportedVersions());
             }
-            return accept(em, instanceId, OperationType.UPGRADE, Map.of("version", version), InstanceState.ACTIVE);
+            return accept(em, instanceId, new OperationParams.Upgrade(version), InstanceState.ACTIVE);
         });
     }
 
@@ -200,7 +199,7 @@ public final class InstanceService {
                 throw new dev.berth.spi.error.InsufficientCapacityException("node " + chosen + " cannot take instance "
                         + instanceId + ": " + why.get());
             }
-            OperationEntity op = accept(em, instanceId, OperationType.MIGRATE, Map.of("targetNode", chosen),
+            OperationEntity op = accept(em, instanceId, new OperationParams.Migrate(chosen),
                     InstanceState.ACTIVE, InstanceState.SUSPENDED);
             i.targetNodeId = chosen;
             return op;
@@ -209,14 +208,14 @@ public final class InstanceService {
 
     /** Takes a backup now. */
     public Operation backup(String instanceId) {
-        return command(instanceId, em -> accept(em, instanceId, OperationType.BACKUP, Map.of(),
+        return command(instanceId, em -> accept(em, instanceId, new OperationParams.Backup(),
                 InstanceState.ACTIVE, InstanceState.SUSPENDED));
     }
 
     /** Replaces the instance's data with a backup of the same instance. */
     public Operation restore(String instanceId, String backupId) {
         if (backupId == null || backupId.isBlank()) throw new InvalidSpecException("backupId", "is required");
-        return command(instanceId, em -> accept(em, instanceId, OperationType.RESTORE, Map.of("backupId", backupId),
+        return command(instanceId, em -> accept(em, instanceId, new OperationParams.Restore(backupId),
                 InstanceState.ACTIVE, InstanceState.SUSPENDED));
     }
 
@@ -285,15 +284,15 @@ public final class InstanceService {
     Operation command(String instanceId, java.util.function.Function<EntityManager, OperationEntity> accept) {
         OperationEntity op = engine.db.inTransaction(accept);
         submit.accept(op.id);
-        return Engine.toOperation(op);
+        return Engine.toOperation(op, List.of()); // just accepted: no step has run
     }
 
-    OperationEntity accept(EntityManager em, String instanceId, OperationType type, Map<String, String> params,
-                           InstanceState... allowed) {
+    /** Accepts the operation {@code params} describes when the instance is in one of the {@code allowed} states and idle. */
+    OperationEntity accept(EntityManager em, String instanceId, OperationParams params, InstanceState... allowed) {
         InstanceEntity i = load(em, instanceId);
-        Transitions.requireState(i, type.name(), allowed);
+        Transitions.requireState(i, params.type().name(), allowed);
         requireIdle(i);
-        return newOperation(em, i, type, params);
+        return newOperation(em, i, params);
     }
 
     OperationEntity acceptTerminate(EntityManager em, String instanceId) {
@@ -311,20 +310,19 @@ public final class InstanceService {
                 requireIdle(i);
             }
         }
-        Map<String, String> params = i.nodeId != null ? Map.of("hadRuntime", "true") : Map.of();
+        var params = new OperationParams.Terminate(i.nodeId != null);
         i.state = InstanceState.TERMINATING.name();
-        return newOperation(em, i, OperationType.TERMINATE, params);
+        return newOperation(em, i, params);
     }
 
-    private OperationEntity newOperation(EntityManager em, InstanceEntity i, OperationType type, Map<String, String> params) {
+    private OperationEntity newOperation(EntityManager em, InstanceEntity i, OperationParams params) {
         Instant now = engine.clock.instant();
         OperationEntity op = new OperationEntity();
         op.id = UUID.randomUUID().toString();
         op.instanceId = i.id;
-        op.type = type.name();
+        op.type = params.type().name();
         op.status = OperationStatus.IN_PROGRESS.name();
-        op.completedSteps = "";
-        op.params = new TreeMap<>(params);
+        op.params = params.toMap();
         op.createdAt = now;
         op.updatedAt = now;
         em.persist(op);

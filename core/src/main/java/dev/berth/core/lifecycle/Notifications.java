@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
 final class Notifications {
 
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
-    static final String TYPE_PARAM = "notification";
     /** Messages for the operator rather than the customer. */
     private static final Set<Notification.Type> OPERATOR = Set.of(Notification.Type.BACKUP_FAILED, Notification.Type.OPERATION_FAILED);
     /** States in which a ready message is stale and is no longer sent. */
@@ -65,19 +64,17 @@ final class Notifications {
         op.instanceId = i.id;
         op.type = OperationType.NOTIFY.name();
         op.status = OperationStatus.IN_PROGRESS.name();
-        op.completedSteps = "";
-        op.params = new TreeMap<>(values);
-        op.params.put(TYPE_PARAM, type.name());
+        op.params = new OperationParams.Notify(type, values).toMap();
         op.createdAt = now;
         op.updatedAt = now;
         em.persist(op);
         return id;
     }
 
-    /** Sends the message a NOTIFY operation stands for. Throws what the notifier throws. */
-    void deliver(OperationEntity op) {
-        Notification.Type type = Notification.Type.valueOf(op.params.get(TYPE_PARAM));
-        InstanceEntity i = engine.db.read(em -> em.find(InstanceEntity.class, op.instanceId));
+    /** Sends the message a NOTIFY operation about {@code instanceId} stands for. Throws what the notifier throws. */
+    void deliver(String instanceId, OperationParams.Notify message) {
+        Notification.Type type = message.message();
+        InstanceEntity i = engine.db.read(em -> em.find(InstanceEntity.class, instanceId));
         if (type == Notification.Type.INSTANCE_READY && GONE.contains(i.state)) {
             log.info("ready message for instance {} dropped: the instance is {}", i.id, i.state);
             return;
@@ -93,9 +90,7 @@ final class Notifications {
         values.put("version", i.appVersion);
         values.put("instanceId", i.id);
         values.put("tenantName", tenant.name);
-        op.params.forEach((k, v) -> {
-            if (!TYPE_PARAM.equals(k)) values.put(k, v);
-        });
+        values.putAll(message.values());
         Map<String, SecretValue> credentials = type == Notification.Type.INSTANCE_READY && app != null
                 ? customerCredentials(app, i.id) : Map.of();
         engine.notifier.orElseThrow().send(new Notification(type, recipient, i.id, values, credentials));

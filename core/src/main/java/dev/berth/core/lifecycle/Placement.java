@@ -18,7 +18,6 @@ import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The engine's placement: which strategy a plan uses, the request an instance makes, and the one transaction
@@ -77,10 +76,10 @@ final class Placement {
             i.state = InstanceState.PROVISIONING.name();
             i.stateReason = null;
             i.updatedAt = now;
+            // recorded on the provision: from here on a runtime resource may exist
             OperationEntity o = em.find(OperationEntity.class, op.id);
-            o.params = new TreeMap<>(o.params);
-            o.params.put("hadRuntime", "true");
-            op.params.put("hadRuntime", "true");
+            o.params = new OperationParams.Provision(true).toMap();
+            op.params = o.params;
         } else {
             boolean newlyQueued = !InstanceState.QUEUED.name().equals(i.state);
             i.state = InstanceState.QUEUED.name();

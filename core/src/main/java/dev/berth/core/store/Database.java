@@ -40,8 +40,8 @@ public final class Database implements AutoCloseable {
         migrate();
         this.emf = new HibernatePersistenceConfiguration("berth")
                 .managedClasses(TenantEntity.class, PlanEntity.class, NodeEntity.class, InstanceEntity.class,
-                        InstanceSecretEntity.class, OperationEntity.class, BillingEventEntity.class,
-                        NodeUsageEntity.class)
+                        InstanceSecretEntity.class, OperationEntity.class, OperationStepEntity.class,
+                        BillingEventEntity.class, NodeUsageEntity.class)
                 .property("jakarta.persistence.nonJtaDataSource", dataSource)
                 // Flyway owns the schema; Hibernate only checks that entities and tables agree
                 .property("hibernate.hbm2ddl.auto", "validate")

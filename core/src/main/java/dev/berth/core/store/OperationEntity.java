@@ -10,7 +10,7 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Map;
 
-/** Row of {@code operations}: a durable lifecycle command and how far it got. */
+/** Row of {@code operations}: a durable lifecycle command and the step it is at; its steps are in {@code operation_steps}. */
 @Entity
 @Table(name = "operations")
 public class OperationEntity {
@@ -21,9 +21,6 @@ public class OperationEntity {
     public String type;
     public String status;
     public String step;
-    /** Comma-separated steps already done; a resumed operation skips them. */
-    @Column(name = "completed_steps")
-    public String completedSteps;
     public int attempts;
     @Column(name = "last_error")
     public String lastError;

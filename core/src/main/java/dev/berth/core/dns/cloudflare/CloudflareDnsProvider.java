@@ -4,6 +4,7 @@ import dev.berth.core.dns.cloudflare.CloudflareClient.DnsRecord;
 import dev.berth.spi.dns.DnsProvider;
 import dev.berth.spi.error.ConflictException;
 import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.wait.Poll;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class CloudflareDnsProvider implements DnsProvider, AutoCloseable {
                 .connectTimeout(settings.requestTimeout())
                 .readTimeout(settings.requestTimeout())
                 .build();
-        return new CloudflareDnsProvider(settings, http, d -> Thread.sleep(d.toMillis()));
+        return new CloudflareDnsProvider(settings, http, d -> Poll.pause(d, "Cloudflare's rate limit"));
     }
 
     @Override
