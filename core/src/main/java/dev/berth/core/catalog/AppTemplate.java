@@ -25,15 +25,29 @@ import java.util.Optional;
  * @param encryptionKeySecret name of the secret the app's data is encrypted with, which every backup depends
  *                            on and which must be backed up apart from the data (n8n:
  *                            {@code N8N_ENCRYPTION_KEY}); {@code null} when the app has none
+ * @param owner               the customer's admin account and the login handed over; {@code null} for an app
+ *                            without accounts
+ * @param bootstrap           commands run inside the app after it first answers (owner creation where the app
+ *                            has no declarative way), in order
  */
 public record AppTemplate(String id, String name, String description, String defaultVersion,
                           List<String> supportedVersions, String providerHint, List<AppComponent> components,
-                          List<SecretSpec> secrets, Licence licence, String encryptionKeySecret) {
+                          List<SecretSpec> secrets, Licence licence, String encryptionKeySecret, OwnerSpec owner,
+                          List<BootstrapAction> bootstrap) {
 
     public AppTemplate {
         supportedVersions = copy(supportedVersions);
         components = copy(components);
         secrets = copy(secrets);
+        bootstrap = copy(bootstrap);
+    }
+
+    /** A template without owner account or bootstrap actions. */
+    public AppTemplate(String id, String name, String description, String defaultVersion,
+                       List<String> supportedVersions, String providerHint, List<AppComponent> components,
+                       List<SecretSpec> secrets, Licence licence, String encryptionKeySecret) {
+        this(id, name, description, defaultVersion, supportedVersions, providerHint, components, secrets, licence,
+                encryptionKeySecret, null, List.of());
     }
 
     /** The component the instance's host name is routed to. */

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class EnvTemplate {
 
     /** What a placeholder refers to. */
-    enum Kind { HOST, URL, SLUG, INSTANCE_ID, TENANT_ID, TIMEZONE, SECRET, COMPONENT_HOST }
+    enum Kind { HOST, URL, SLUG, INSTANCE_ID, TENANT_ID, TIMEZONE, SECRET, COMPONENT_HOST, OWNER_EMAIL, OWNER_FIRST_NAME, OWNER_LAST_NAME }
 
     /** One piece of a template: literal text ({@code kind == null}) or a placeholder with its argument. */
     record Part(String literal, Kind kind, String argument) { }
@@ -21,7 +21,7 @@ final class EnvTemplate {
     private static final Pattern COMPONENT_HOST = Pattern.compile("component\\.([a-z0-9][a-z0-9-]*)\\.host");
 
     static final String KNOWN = "${host}, ${url}, ${slug}, ${instanceId}, ${tenantId}, ${timezone}, "
-            + "${secret.NAME}, ${component.NAME.host}";
+            + "${secret.NAME}, ${component.NAME.host}, ${owner.email}, ${owner.firstName}, ${owner.lastName}";
 
     private final List<Part> parts;
 
@@ -31,6 +31,11 @@ final class EnvTemplate {
 
     List<Part> parts() {
         return parts;
+    }
+
+    boolean referencesOwner() {
+        return parts.stream().anyMatch(p -> p.kind() == Kind.OWNER_EMAIL || p.kind() == Kind.OWNER_FIRST_NAME
+                || p.kind() == Kind.OWNER_LAST_NAME);
     }
 
     boolean referencesSecret() {
@@ -81,6 +86,9 @@ final class EnvTemplate {
             case "instanceId": return new Part(null, Kind.INSTANCE_ID, null);
             case "tenantId": return new Part(null, Kind.TENANT_ID, null);
             case "timezone": return new Part(null, Kind.TIMEZONE, null);
+            case "owner.email": return new Part(null, Kind.OWNER_EMAIL, null);
+            case "owner.firstName": return new Part(null, Kind.OWNER_FIRST_NAME, null);
+            case "owner.lastName": return new Part(null, Kind.OWNER_LAST_NAME, null);
             default:
                 Matcher secret = SECRET.matcher(expr);
                 if (secret.matches()) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +42,9 @@ public final class TemplateResolver {
      */
     private static final Pattern TIMEZONE = Pattern.compile("[A-Za-z0-9_/+:-]{1,64}");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
+    /** An e-mail address without quotes, blanks or anything that could leave a string in a config file. */
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,24}");
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} .-]{1,64}");
 
     /**
      * Resolves a template for one instance.
@@ -124,9 +128,66 @@ public final class TemplateResolver {
                 case SECRET -> secrets.get(part.argument()).reveal();
                 // components share a private network per instance on which each is reachable by its name
                 case COMPONENT_HOST -> part.argument();
+                case OWNER_EMAIL -> owner(ctx).email();
+                case OWNER_FIRST_NAME -> owner(ctx).firstName();
+                case OWNER_LAST_NAME -> owner(ctx).lastName();
             });
         }
         return out.toString();
+    }
+
+    /**
+     * The template's bootstrap actions for one instance, rendered: argv and stdin filled in, secrets only in
+     * stdin. Actions run in template order.
+     *
+     * @param afterRestoreOnly true for the actions to repeat after a restore only
+     * @throws InvalidSpecException as {@link #resolve}; messages never contain secret values
+     */
+    public List<Bootstrap> bootstrap(AppTemplate app, InstanceContext ctx, Map<String, SecretValue> secrets,
+                                     boolean afterRestoreOnly) {
+        TemplateValidator.validate(app);
+        validateContext(ctx);
+        Map<String, SecretValue> given = secrets == null ? Map.of() : secrets;
+        List<Bootstrap> out = new ArrayList<>();
+        for (BootstrapAction a : app.bootstrap()) {
+            if (afterRestoreOnly && !a.afterRestore()) {
+                continue;
+            }
+            List<String> argv = a.command().stream().map(arg -> render(EnvTemplate.parse(arg), ctx, given)).toList();
+            SecretValue stdin = a.stdin() == null ? null : SecretValue.of(render(EnvTemplate.parse(a.stdin()), ctx, given));
+            out.add(new Bootstrap(a.name(), a.component(), argv, stdin));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The login name the customer gets for the owner account, rendered; empty when the template has no owner. */
+    public Optional<String> ownerLogin(AppTemplate app, InstanceContext ctx) {
+        if (app.owner() == null || app.owner().login() == null) {
+            return Optional.empty();
+        }
+        validateContext(ctx);
+        return Optional.of(render(EnvTemplate.parse(app.owner().login()), ctx, Map.of()));
+    }
+
+    /**
+     * One rendered bootstrap action.
+     *
+     * @param name      the action's name
+     * @param component the component to run it in
+     * @param argv      program and arguments (never a secret)
+     * @param stdin     input, possibly with secrets; null for none
+     */
+    public record Bootstrap(String name, String component, List<String> argv, SecretValue stdin) { }
+
+    private static InstanceContext.Owner owner(InstanceContext ctx) {
+        // checked only where a template uses it: an unusual address must not stop apps that never read it
+        if (ctx.owner() == null) {
+            throw new InvalidSpecException("context.owner", "is required: the template uses ${owner.*}");
+        }
+        require(ctx.owner().email(), EMAIL, "context.owner.email", "an e-mail address without quotes or blanks");
+        require(ctx.owner().firstName(), NAME, "context.owner.firstName", "1-64 letters, digits, blanks, dots or dashes");
+        require(ctx.owner().lastName(), NAME, "context.owner.lastName", "1-64 letters, digits, blanks, dots or dashes");
+        return ctx.owner();
     }
 
     private static void validateContext(InstanceContext ctx) {
@@ -140,6 +201,7 @@ public final class TemplateResolver {
                 "a lower-case host name without scheme, port or path (\"acme.apps.example.com\")");
         // the character check comes first so that the message below never echoes unexpected input
         require(ctx.timezone(), TIMEZONE, "context.timezone", "an IANA time zone id (\"Europe/Berlin\")");
+
         try {
             ZoneId.of(ctx.timezone());
         } catch (DateTimeException e) {

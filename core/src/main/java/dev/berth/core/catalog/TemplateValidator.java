@@ -55,6 +55,7 @@ final class TemplateValidator {
         Set<String> secretNames = validateSecrets(app.secrets(), p);
         validateComponents(app, p, secretNames);
         validateLicence(app.licence(), p + ".licence");
+        BootstrapValidator.validate(app, p, secretNames);
         if (app.encryptionKeySecret() != null && !secretNames.contains(app.encryptionKeySecret())) {
             throw new InvalidSpecException(p + ".encryptionKeySecret",
                     "names secret '" + app.encryptionKeySecret() + "', which is not declared under secrets");

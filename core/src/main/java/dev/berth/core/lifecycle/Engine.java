@@ -23,6 +23,7 @@ import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.NodeEntity;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.core.store.PlanEntity;
+import dev.berth.core.store.TenantEntity;
 import dev.berth.spi.NodeRef;
 import dev.berth.spi.ProvisionRequest;
 import dev.berth.spi.RuntimeProvider;
@@ -93,16 +94,22 @@ final class Engine {
     ProvisionRequest provisionRequest(InstanceEntity i, String version) {
         AppTemplate app = catalog.get(i.appId);
         // node, plan and secrets in one read: this sits on every provision's critical path
-        record Stored(NodeEntity node, PlanEntity plan, Map<String, SecretValue> secrets) { }
+        record Stored(NodeEntity node, PlanEntity plan, TenantEntity tenant, Map<String, SecretValue> secrets) { }
         Stored stored = db.read(em -> new Stored(em.find(NodeEntity.class, i.nodeId), em.find(PlanEntity.class, i.planId),
-                secrets.load(em, i.id)));
+                em.find(TenantEntity.class, i.tenantId), secrets.load(em, i.id)));
         NodeEntity n = stored.node();
-        var ctx = new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, settings.defaultTimezone());
+        var ctx = context(i, stored.tenant());
         var components = new TemplateResolver().resolve(app, version, ctx, stored.secrets());
         var plan = PlanService.toPlan(stored.plan());
         return new ProvisionRequest(i.id, i.tenantId, i.slug, i.hostname, i.appId, version, components,
                 plan.resources(), new NodeRef(n.id, n.target, n.labels),
                 Map.of("berth.tenant", i.tenantId, "berth.app", i.appId));
+    }
+
+    /** The values instance {@code i}'s templates are rendered with; the owner is its tenant (when known). */
+    InstanceContext context(InstanceEntity i, TenantEntity tenant) {
+        var owner = tenant == null || tenant.email == null ? null : InstanceContext.Owner.of(tenant.email, tenant.name);
+        return new InstanceContext(i.id, i.tenantId, i.slug, i.hostname, settings.defaultTimezone(), owner);
     }
 
     void publish(BerthEvent.Type type, InstanceEntity i, String detail) {

@@ -43,6 +43,7 @@ final class OperationSupport {
     final Runnable capacityFreed;
     /** Hands an operation (a message) to the workers. */
     final Consumer<String> submit;
+    final Bootstrapper bootstrapper;
 
     OperationSupport(Engine engine, Placement placement, Notifications notifications, Runnable capacityFreed,
                      Consumer<String> submit) {
@@ -51,6 +52,7 @@ final class OperationSupport {
         this.notifications = notifications;
         this.capacityFreed = capacityFreed;
         this.submit = submit;
+        this.bootstrapper = new Bootstrapper(engine, this::provider);
     }
 
     InstanceEntity instance(OperationRun run) {
@@ -144,7 +146,8 @@ final class OperationSupport {
 
     static List<InstanceSecrets.Spec> secretSpecs(AppTemplate app) {
         return app.secrets().stream()
-                .map(s -> new InstanceSecrets.Spec(s.name(), s.length(), SecretAlphabet.valueOf(s.alphabet().name())))
+                .map(s -> s.derived() ? InstanceSecrets.Spec.bcryptOf(s.name(), s.derivedFrom().secret())
+                        : new InstanceSecrets.Spec(s.name(), s.length(), SecretAlphabet.valueOf(s.alphabet().name())))
                 .toList();
     }
 }

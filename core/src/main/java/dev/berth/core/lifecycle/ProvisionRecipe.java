@@ -9,7 +9,10 @@ import jakarta.persistence.EntityManager;
 
 import java.util.Map;
 
-/** PROVISION: place, generate secrets, point DNS, create on the runtime, wait until it runs, activate. */
+/**
+ * PROVISION: place, generate secrets, point DNS, create on the runtime, wait until it runs, run the app's bootstrap
+ * actions (its owner account), activate.
+ */
 final class ProvisionRecipe implements Recipe {
 
     private final OperationSupport s;
@@ -34,6 +37,7 @@ final class ProvisionRecipe implements Recipe {
             run.observed = s.provider(i).provision(s.engine.provisionRequest(i, i.appVersion)).state();
         });
         run.step(Step.READY, () -> s.awaitRunning(run));
+        run.step(Step.BOOTSTRAP, () -> s.bootstrapper.run(s.instance(run), false));
         // the ready message is recorded with the activation, in one transaction: it is sent (and retried) on its
         // own, so a mail server that is down never holds up or undoes the provision
         return run.txStep(Step.ACTIVATE, em -> s.finish(em, run, InstanceState.ACTIVE, i -> { },

@@ -1,6 +1,7 @@
 package dev.berth.core.lifecycle;
 
 import dev.berth.core.events.BerthEvent;
+import dev.berth.core.instance.InstanceState;
 import dev.berth.spi.backup.BackupManifest;
 import dev.berth.spi.error.BerthException;
 import dev.berth.spi.error.InvalidSpecException;
@@ -34,6 +35,13 @@ final class RestoreRecipe implements Recipe {
             }
             s.provider(i).backups().orElseThrow(() -> new UnsupportedCapabilityException("provider cannot restore"))
                     .restore(i.id, m, store);
+        });
+        // state the restored data does not carry (declared afterRestore) is made again, on a running instance only
+        run.step(Step.BOOTSTRAP, () -> {
+            var i = s.instance(run);
+            if (InstanceState.ACTIVE.name().equals(i.state)) {
+                s.bootstrapper.run(i, true);
+            }
         });
         return run.txStep(Step.FINALIZE, em -> s.finish(em, run, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
     }

@@ -15,6 +15,8 @@ enum Step {
     RUNTIME,
     /** Wait until the runtime reports the instance running. */
     READY,
+    /** Run the app's bootstrap actions inside it (the owner's account, where the app has no declarative way). */
+    BOOTSTRAP,
     /** A provision's end: the instance becomes ACTIVE. */
     ACTIVATE,
     /** Every other operation's end: the instance's new state and settings are recorded. */
