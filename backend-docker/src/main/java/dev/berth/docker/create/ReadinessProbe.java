@@ -1,4 +1,4 @@
-package dev.berth.docker;
+package dev.berth.docker.create;
 
 import dev.berth.spi.ComponentSpec;
 import dev.berth.spi.error.UnavailableException;
@@ -22,13 +22,6 @@ import java.util.function.Supplier;
  * on the Docker host itself (the single-VM set-up) or on a host routed to the container networks.
  */
 final class ReadinessProbe {
-
-    /** The probe did not succeed in time. Retryable: a slow first start may succeed on a later attempt. */
-    static final class NotReadyException extends UnavailableException {
-        NotReadyException(String message) {
-            super(message);
-        }
-    }
 
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(50);
