@@ -18,6 +18,7 @@ import dev.berth.core.plan.Plan;
 import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.docker.host.DockerLabels;
 import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.RuntimeState;
 import dev.berth.testkit.image.TestAppImage;

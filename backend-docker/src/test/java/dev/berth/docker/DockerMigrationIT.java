@@ -2,6 +2,7 @@ package dev.berth.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.berth.docker.host.DockerLabels;
 import dev.berth.spi.ComponentSpec;
 import dev.berth.spi.InstanceStatus;
 import dev.berth.spi.ProvisionRequest;
@@ -77,7 +78,7 @@ class DockerMigrationIT {
         Map<String, String> before = digests(id);
         assertThat(hasImage(DockerTestEnv.SECOND)).as("image on the target before").isFalse();
 
-        InstanceStatus moved = provider.migrate(id, DockerTestEnv.SECOND_NODE);
+        InstanceStatus moved = provider.migration().orElseThrow().migrate(id, DockerTestEnv.SECOND_NODE);
 
         assertThat(moved.nodeTarget()).isEqualTo(DockerTestEnv.SECOND);
         assertThat(moved.state()).isEqualTo(RuntimeState.RUNNING);
@@ -102,14 +103,14 @@ class DockerMigrationIT {
         DockerTestEnv.writeMarker(provider, id, "while-stopped");
         provider.suspend(id);
 
-        InstanceStatus moved = provider.migrate(id, DockerTestEnv.SECOND_NODE);
+        InstanceStatus moved = provider.migration().orElseThrow().migrate(id, DockerTestEnv.SECOND_NODE);
 
         assertThat(moved.state()).isEqualTo(RuntimeState.STOPPED);
         provider.resume(id);
         assertThat(provider.status(id).nodeTarget()).isEqualTo(DockerTestEnv.SECOND);
         assertThat(DockerTestEnv.readMarker(provider, id)).contains("while-stopped");
 
-        InstanceStatus back = provider.migrate(id, DockerTestEnv.LOCAL_NODE);
+        InstanceStatus back = provider.migration().orElseThrow().migrate(id, DockerTestEnv.LOCAL_NODE);
 
         assertThat(back.nodeTarget()).isEqualTo(DockerTestEnv.LOCAL);
         assertThat(DockerTestEnv.readMarker(provider, id)).as("after moving back").contains("while-stopped");

@@ -188,7 +188,7 @@ class DockerProviderIT {
             for (String component : List.of("app", "db")) {
                 assertThat(inspect(id, component).getConfig().getLabels().values()).noneMatch(v -> v.contains(secret));
                 assertThat(inspect(id, component).getConfig().getLabels()).containsEntry("dev.berth.secret-keys", "DB_PASSWORD");
-                assertThat(String.join("\n", provider.tail(id, component, 200))).doesNotContain(secret);
+                assertThat(String.join("\n", provider.logs().orElseThrow().tail(id, component, 200))).doesNotContain(secret);
             }
             // a failure on the same instance (bad upgrade) must not leak it either
             assertThatThrownBy(() -> provider.upgrade(withUnreadyProbe(twoComponents(id, TestAppImage.UNREADY, PLAN,
@@ -243,14 +243,14 @@ class DockerProviderIT {
         Map<String, String> before = treeDigest(id);
         InMemoryBackupStore store = new InMemoryBackupStore();
 
-        BackupManifest manifest = provider.backup(id, "b-" + id, store);
+        BackupManifest manifest = provider.backups().orElseThrow().backup(id, "b-" + id, store);
         for (String component : List.of("app", "db")) {
             exec(id, component, "sh", "-c", "rm -rf /data/sub && head -c 10 /dev/urandom > /data/blob.bin && echo new > /data/added");
         }
         assertThat(treeDigest(id)).isNotEqualTo(before);
         String volumeBefore = inspect(id, "app").getMounts().get(0).getName();
 
-        provider.restore(id, manifest, store);
+        provider.backups().orElseThrow().restore(id, manifest, store);
 
         assertThat(treeDigest(id)).as("files, modes and links after the restore").isEqualTo(before);
         assertThat(inspect(id, "app").getMounts().get(0).getName()).as("restored into a fresh volume")
@@ -266,14 +266,14 @@ class DockerProviderIT {
         provider.provision(twoComponents(id, TestAppImage.V1, PLAN, Map.of()));
         DockerTestEnv.writeMarker(provider, id, "keep");
         InMemoryBackupStore store = new InMemoryBackupStore();
-        BackupManifest good = provider.backup(id, "b-" + id, store);
+        BackupManifest good = provider.backups().orElseThrow().backup(id, "b-" + id, store);
         InMemoryBackupStore corrupt = new InMemoryBackupStore();
         byte[] bytes = readAll(store.open(good.backupId()));
         bytes[bytes.length / 2] ^= 0x55;
         corrupt.put(good, new ByteArrayInputStream(bytes));
         DockerTestEnv.writeMarker(provider, id, "current");
 
-        assertThatThrownBy(() -> provider.restore(id, good, corrupt))
+        assertThatThrownBy(() -> provider.backups().orElseThrow().restore(id, good, corrupt))
                 .isInstanceOf(BerthException.class).hasMessageContaining("does not match its manifest");
 
         assertThat(DockerTestEnv.readMarker(provider, id)).contains("current");

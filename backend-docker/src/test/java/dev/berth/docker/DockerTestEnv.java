@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
+import dev.berth.docker.host.DockerLabels;
 import dev.berth.spi.ComponentSpec;
 import dev.berth.spi.NodeRef;
 import dev.berth.testkit.image.TestAppImage;

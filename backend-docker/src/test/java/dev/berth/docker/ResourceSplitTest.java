@@ -1,6 +1,7 @@
 package dev.berth.docker;
 
 import com.github.dockerjava.api.model.HostConfig;
+import dev.berth.docker.create.ResourceSplit;
 import dev.berth.spi.ResourceLimits;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.berth.docker;
+package dev.berth.docker.backup;
 
 import dev.berth.spi.error.BerthException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

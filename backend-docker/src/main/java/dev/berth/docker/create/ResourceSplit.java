@@ -1,4 +1,4 @@
-package dev.berth.docker;
+package dev.berth.docker.create;
 
 import com.github.dockerjava.api.model.HostConfig;
 import dev.berth.spi.ResourceLimits;
@@ -17,12 +17,12 @@ import java.util.List;
  *   <li>disk → a label: Docker cannot cap a named volume on common storage drivers</li>
  * </ul>
  */
-record ResourceSplit(long nanoCpus, int cpuShares, long memoryBytes, long memoryReservationBytes) {
+public record ResourceSplit(long nanoCpus, int cpuShares, long memoryBytes, long memoryReservationBytes) {
 
     private static final long MIN_SHARES = 2;
 
     /** The part of {@code limits} for component {@code index} of {@code count}. */
-    static ResourceSplit of(ResourceLimits limits, int index, int count) {
+    public static ResourceSplit of(ResourceLimits limits, int index, int count) {
         long shares = Math.round(limits.cpuRequestMillis() * 1024 / 1000.0);
         return new ResourceSplit(part(limits.cpuLimitMillis() * 1_000_000L, index, count),
                 // 0 would mean "Docker's default of 1024" and Docker's minimum is 2
@@ -38,7 +38,7 @@ record ResourceSplit(long nanoCpus, int cpuShares, long memoryBytes, long memory
     }
 
     /** The instance's limits from its containers' host configs and the disk label. */
-    static ResourceLimits readBack(List<HostConfig> configs, long diskBytes) {
+    public static ResourceLimits readBack(List<HostConfig> configs, long diskBytes) {
         long nanos = 0;
         long shares = 0;
         long memory = 0;

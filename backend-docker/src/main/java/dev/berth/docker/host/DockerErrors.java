@@ -1,4 +1,4 @@
-package dev.berth.docker;
+package dev.berth.docker.host;
 
 import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -21,10 +21,10 @@ import java.util.function.Supplier;
  * A 404 becomes a {@link MissingObjectException}: an object vanished while Berth worked with it (removed by
  * hand, or by a concurrent call); callers that expect it catch it, elsewhere a retry converges.
  */
-final class DockerErrors {
+public final class DockerErrors {
 
     /** Docker answered 404 for an object the provider just listed or created. Retryable. */
-    static final class MissingObjectException extends dev.berth.spi.error.ConflictException {
+    public static final class MissingObjectException extends dev.berth.spi.error.ConflictException {
         MissingObjectException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -34,7 +34,7 @@ final class DockerErrors {
     }
 
     /** Runs one Docker call on {@code host}; {@code what} names it in error messages (never with env values). */
-    static <T> T call(String host, String what, Supplier<T> body) {
+    public static <T> T call(String host, String what, Supplier<T> body) {
         try {
             return body.get();
         } catch (BerthException e) {
@@ -47,7 +47,7 @@ final class DockerErrors {
     }
 
     /** As {@link #call(String, String, Supplier)} without a result. */
-    static void run(String host, String what, Runnable body) {
+    public static void run(String host, String what, Runnable body) {
         call(host, what, () -> {
             body.run();
             return null;

@@ -1,7 +1,8 @@
-package dev.berth.docker;
+package dev.berth.docker.create;
 
 import dev.berth.spi.ComponentSpec;
 import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.wait.Poll;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -21,15 +23,8 @@ import java.util.function.Supplier;
  */
 final class ReadinessProbe {
 
-    /** The probe did not succeed in time. Retryable: a slow first start may succeed on a later attempt. */
-    static final class NotReadyException extends UnavailableException {
-        NotReadyException(String message) {
-            super(message);
-        }
-    }
-
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
-    private static final long POLL_MILLIS = 50;
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(ATTEMPT_TIMEOUT).build();
 
@@ -40,27 +35,17 @@ final class ReadinessProbe {
      * @throws NotReadyException when the deadline passes
      */
     void await(String what, ComponentSpec.Readiness probe, Supplier<Optional<String>> address, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no address yet";
-        while (true) {
+        // the last failure, so that the timeout says why the component was not ready
+        AtomicReference<String> last = new AtomicReference<>("no address yet");
+        Poll.every(POLL).atMost(timeout).untilTrue(() -> {
             Optional<String> ip = address.get();
-            if (ip.isPresent()) {
-                Optional<String> failure = attempt(ip.get(), probe);
-                if (failure.isEmpty()) {
-                    return;
-                }
-                last = failure.get();
+            if (ip.isEmpty()) {
+                return false;
             }
-            if (System.nanoTime() >= deadline) {
-                throw new NotReadyException(what + " did not pass its readiness probe within " + timeout + " (" + last + ")");
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnavailableException("interrupted while waiting for " + what);
-            }
-        }
+            Optional<String> failure = attempt(ip.get(), probe);
+            failure.ifPresent(last::set);
+            return failure.isEmpty();
+        }, () -> new NotReadyException(what + " did not pass its readiness probe within " + timeout + " (" + last.get() + ")"));
     }
 
     /** One try; empty on success, else why it failed. */

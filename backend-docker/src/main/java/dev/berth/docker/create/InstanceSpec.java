@@ -1,6 +1,7 @@
-package dev.berth.docker;
+package dev.berth.docker.create;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.berth.docker.host.DockerLabels;
 import dev.berth.spi.ComponentSpec;
 import dev.berth.spi.ProvisionRequest;
 import dev.berth.spi.ResourceLimits;
@@ -23,18 +24,18 @@ import java.util.stream.Collectors;
  * from the containers themselves (labels, env, host config), which is how restore and migration recreate an
  * instance without any state outside Docker.
  */
-record InstanceSpec(String instanceId, String tenantId, String slug, String hostname, String appId, String appVersion,
+public record InstanceSpec(String instanceId, String tenantId, String slug, String hostname, String appId, String appVersion,
                     List<ComponentSpec> components, ResourceLimits resources, Map<String, String> extraLabels) {
 
     private static final String NAME = "[a-zA-Z0-9][a-zA-Z0-9_.-]*";
 
-    InstanceSpec {
+    public InstanceSpec {
         components = List.copyOf(components);
         extraLabels = Map.copyOf(extraLabels);
     }
 
     /** Validates a request and turns it into a spec. */
-    static InstanceSpec of(ProvisionRequest r) {
+    public static InstanceSpec of(ProvisionRequest r) {
         if (r.instanceId() == null || r.instanceId().isBlank()) {
             throw new InvalidSpecException("instanceId", "must not be blank");
         }
@@ -89,9 +90,9 @@ record InstanceSpec(String instanceId, String tenantId, String slug, String host
      * Reads the spec back from the instance's containers (at least one). The env is what Berth set (the keys
      * listed in the labels), not the image's defaults.
      */
-    static InstanceSpec fromContainers(List<InspectContainerResponse> containers) {
+    public static InstanceSpec fromContainers(List<InspectContainerResponse> containers) {
         List<InspectContainerResponse> sorted = new ArrayList<>(containers);
-        sorted.sort(Comparator.comparingInt(c -> Integer.parseInt(label(c, DockerLabels.COMPONENT_INDEX, "0"))));
+        sorted.sort(Comparator.comparingInt(c -> Integer.parseInt(DockerLabels.read(c, DockerLabels.COMPONENT_INDEX, "0"))));
         InspectContainerResponse first = sorted.get(0);
         List<ComponentSpec> components = new ArrayList<>();
         for (InspectContainerResponse c : sorted) {
@@ -102,26 +103,28 @@ record InstanceSpec(String instanceId, String tenantId, String slug, String host
             }
             Map<String, String> plain = new LinkedHashMap<>();
             Map<String, SecretValue> secret = new LinkedHashMap<>();
-            for (String k : keys(label(c, DockerLabels.ENV_KEYS, ""))) {
+            for (String k : keys(DockerLabels.read(c, DockerLabels.ENV_KEYS, ""))) {
                 if (env.containsKey(k)) plain.put(k, env.get(k));
             }
-            for (String k : keys(label(c, DockerLabels.SECRET_KEYS, ""))) {
+            for (String k : keys(DockerLabels.read(c, DockerLabels.SECRET_KEYS, ""))) {
                 if (env.containsKey(k)) secret.put(k, SecretValue.of(env.get(k)));
             }
-            components.add(new ComponentSpec(label(c, DockerLabels.COMPONENT, "app"), c.getConfig().getImage(), null,
-                    ports(label(c, DockerLabels.PORTS, "")), volumes(label(c, DockerLabels.VOLUMES, "")), plain, secret,
-                    readiness(label(c, DockerLabels.READINESS, "")), Boolean.parseBoolean(label(c, DockerLabels.HTTP, "false"))));
+            components.add(new ComponentSpec(DockerLabels.read(c, DockerLabels.COMPONENT, "app"), c.getConfig().getImage(), null,
+                    ports(DockerLabels.read(c, DockerLabels.PORTS, "")), volumes(DockerLabels.read(c, DockerLabels.VOLUMES, "")),
+                    plain, secret, readiness(DockerLabels.read(c, DockerLabels.READINESS, "")),
+                    Boolean.parseBoolean(DockerLabels.read(c, DockerLabels.HTTP, "false"))));
         }
         ResourceLimits limits = ResourceSplit.readBack(sorted.stream().map(InspectContainerResponse::getHostConfig).toList(),
-                Long.parseLong(label(first, DockerLabels.DISK_BYTES, "0")));
+                Long.parseLong(DockerLabels.read(first, DockerLabels.DISK_BYTES, "0")));
         Map<String, String> extra = new LinkedHashMap<>();
-        for (String k : keys(label(first, DockerLabels.EXTRA_KEYS, ""))) {
+        for (String k : keys(DockerLabels.read(first, DockerLabels.EXTRA_KEYS, ""))) {
             String v = first.getConfig().getLabels().get(k);
             if (v != null) extra.put(k, v);
         }
-        return new InstanceSpec(label(first, DockerLabels.INSTANCE, null), label(first, DockerLabels.TENANT, null),
-                label(first, DockerLabels.SLUG, null), label(first, DockerLabels.HOSTNAME, null),
-                label(first, DockerLabels.APP, null), label(first, DockerLabels.VERSION, null), components, limits, extra);
+        return new InstanceSpec(DockerLabels.read(first, DockerLabels.INSTANCE, null),
+                DockerLabels.read(first, DockerLabels.TENANT, null), DockerLabels.read(first, DockerLabels.SLUG, null),
+                DockerLabels.read(first, DockerLabels.HOSTNAME, null), DockerLabels.read(first, DockerLabels.APP, null),
+                DockerLabels.read(first, DockerLabels.VERSION, null), components, limits, extra);
     }
 
     /** The labels of component {@code index}'s container (identity, layout, no secret values). */
@@ -153,18 +156,12 @@ record InstanceSpec(String instanceId, String tenantId, String slug, String host
     }
 
     /** The same spec with other limits. */
-    InstanceSpec withResources(ResourceLimits limits) {
+    public InstanceSpec withResources(ResourceLimits limits) {
         return new InstanceSpec(instanceId, tenantId, slug, hostname, appId, appVersion, components, limits, extraLabels);
     }
 
     private static void put(Map<String, String> labels, String key, String value) {
         if (value != null) labels.put(key, value);
-    }
-
-    static String label(InspectContainerResponse c, String key, String fallback) {
-        Map<String, String> labels = c.getConfig().getLabels();
-        String v = labels == null ? null : labels.get(key);
-        return v == null ? fallback : v;
     }
 
     private static List<String> keys(String csv) {
@@ -185,7 +182,8 @@ record InstanceSpec(String instanceId, String tenantId, String slug, String host
         }).toList();
     }
 
-    private static ComponentSpec.Readiness readiness(String label) {
+    /** The readiness probe as the {@link DockerLabels#READINESS} label encodes it, or null for none. */
+    static ComponentSpec.Readiness readiness(String label) {
         if (label.isBlank()) return null;
         String[] p = label.split("\\|", -1);
         return new ComponentSpec.Readiness(p[0].isEmpty() ? null : p[0], Integer.parseInt(p[1]),

@@ -1,4 +1,4 @@
-package dev.berth.docker;
+package dev.berth.docker.host;
 
 import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;

@@ -1,4 +1,4 @@
-package dev.berth.docker;
+package dev.berth.docker.host;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -17,6 +17,8 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.InvocationBuilder;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.berth.docker.DockerHostConfig;
+import dev.berth.docker.DockerSettings;
 import dev.berth.spi.error.UnavailableException;
 
 import java.io.IOException;
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * One Docker host: its docker-java client and the calls the provider makes on it, each translated to Berth's
  * typed errors by {@link DockerErrors} (a docker-java 404 passes through for the caller to interpret).
  */
-final class DockerHost implements AutoCloseable {
+public final class DockerHost implements AutoCloseable {
 
     private final DockerHostConfig config;
     private final DockerClient client;
@@ -47,7 +49,7 @@ final class DockerHost implements AutoCloseable {
     }
 
     /** Builds the client; does not contact the daemon. */
-    static DockerHost connect(DockerHostConfig host, DockerSettings settings) {
+    public static DockerHost connect(DockerHostConfig host, DockerSettings settings) {
         DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host.endpoint().toString())
                 .withDockerTlsVerify(host.tlsVerify());
@@ -65,42 +67,42 @@ final class DockerHost implements AutoCloseable {
         return new DockerHost(host, DockerClientImpl.getInstance(cfg, http), settings.stopTimeout());
     }
 
-    String name() {
+    public String name() {
         return config.name();
     }
 
-    DockerHostConfig config() {
+    public DockerHostConfig config() {
         return config;
     }
 
-    /** The raw client, for calls this class does not wrap (tests, benchmarks). */
-    DockerClient client() {
+    /** The raw client, for calls this class does not wrap (creates with many options, limit updates, tests). */
+    public DockerClient client() {
         return client;
     }
 
-    Info info() {
+    public Info info() {
         return DockerErrors.call(name(), "info", () -> client.infoCmd().exec());
     }
 
-    void ping() {
+    public void ping() {
         DockerErrors.run(name(), "ping", () -> client.pingCmd().exec());
     }
 
     // ---------------------------------------------------------------- containers
 
     /** Every container (running or not) carrying all of {@code labels}. */
-    List<Container> containers(Map<String, String> labels) {
+    public List<Container> containers(Map<String, String> labels) {
         return DockerErrors.call(name(), "list containers",
                 () -> client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
     }
 
     /** Inspects a container; a {@link DockerErrors.MissingObjectException} when it is gone. */
-    InspectContainerResponse inspect(String containerId) {
+    public InspectContainerResponse inspect(String containerId) {
         return DockerErrors.call(name(), "inspect container " + containerId, () -> client.inspectContainerCmd(containerId).exec());
     }
 
     /** Starts a container; starting a running one does nothing. */
-    void start(String containerId) {
+    public void start(String containerId) {
         DockerErrors.run(name(), "start container " + containerId, () -> {
             try {
                 client.startContainerCmd(containerId).exec();
@@ -111,7 +113,7 @@ final class DockerHost implements AutoCloseable {
     }
 
     /** Stops a container; stopping a stopped one does nothing. */
-    void stop(String containerId) {
+    public void stop(String containerId) {
         DockerErrors.run(name(), "stop container " + containerId, () -> {
             try {
                 client.stopContainerCmd(containerId).withTimeout((int) stopTimeout.toSeconds()).exec();
@@ -122,7 +124,7 @@ final class DockerHost implements AutoCloseable {
     }
 
     /** Removes a container (forced) but not its named volumes; a missing container is fine. */
-    void remove(String containerId) {
+    public void remove(String containerId) {
         DockerErrors.run(name(), "remove container " + containerId, () -> {
             try {
                 client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(false).exec();
@@ -132,53 +134,37 @@ final class DockerHost implements AutoCloseable {
         });
     }
 
-    void rename(String containerId, String newName) {
+    public void rename(String containerId, String newName) {
         DockerErrors.run(name(), "rename container " + containerId, () -> client.renameContainerCmd(containerId).withName(newName).exec());
     }
 
-    void pause(String containerId) {
+    public void pause(String containerId) {
         DockerErrors.run(name(), "pause container " + containerId, () -> client.pauseContainerCmd(containerId).exec());
     }
 
-    void unpause(String containerId) {
+    public void unpause(String containerId) {
         DockerErrors.run(name(), "unpause container " + containerId, () -> client.unpauseContainerCmd(containerId).exec());
     }
 
-    /** Applies new limits to a live container. */
-    void update(String containerId, ResourceSplit split, long pidsLimit) {
-        DockerErrors.run(name(), "update limits of container " + containerId, () -> {
-            // swap = memory means "no swap"; Docker rejects a memory limit above the current swap limit, so
-            // both are set in one update
-            client.updateContainerCmd(containerId)
-                    .withNanoCPUs(split.nanoCpus())
-                    .withCpuShares(split.cpuShares())
-                    .withMemory(split.memoryBytes())
-                    .withMemorySwap(split.memoryBytes())
-                    .withMemoryReservation(split.memoryReservationBytes())
-                    .withPidsLimit(pidsLimit)
-                    .exec();
-        });
-    }
-
-    void connectNetwork(String network, String containerId) {
+    public void connectNetwork(String network, String containerId) {
         DockerErrors.run(name(), "connect container " + containerId + " to network " + network,
                 () -> client.connectToNetworkCmd().withNetworkId(network).withContainerId(containerId).exec());
     }
 
     /** The tar stream of {@code path} inside the container (works on stopped containers too). */
-    InputStream copyFrom(String containerId, String path) {
+    public InputStream copyFrom(String containerId, String path) {
         return DockerErrors.call(name(), "copy " + path + " out of container " + containerId,
                 () -> client.copyArchiveFromContainerCmd(containerId, path).exec());
     }
 
     /** Extracts a tar stream into directory {@code path} of the container (works on created containers too). */
-    void copyTo(String containerId, String path, InputStream tar) {
+    public void copyTo(String containerId, String path, InputStream tar) {
         DockerErrors.run(name(), "copy into " + path + " of container " + containerId,
                 () -> client.copyArchiveToContainerCmd(containerId).withRemotePath(path).withTarInputStream(tar).exec());
     }
 
     /** The last {@code lines} log lines of a container, stdout and stderr interleaved. */
-    List<String> logs(String containerId, int lines) {
+    public List<String> logs(String containerId, int lines) {
         return DockerErrors.call(name(), "read logs of container " + containerId, () -> {
             List<String> out = new ArrayList<>();
             try {
@@ -199,7 +185,7 @@ final class DockerHost implements AutoCloseable {
     }
 
     /** One stats sample of a running container, or empty when it does not run or is gone. */
-    Optional<Statistics> stats(String containerId) {
+    public Optional<Statistics> stats(String containerId) {
         return DockerErrors.call(name(), "stats of container " + containerId, () -> {
             try {
                 return Optional.ofNullable(client.statsCmd(containerId).withNoStream(true)
@@ -212,12 +198,12 @@ final class DockerHost implements AutoCloseable {
 
     // ---------------------------------------------------------------- networks and volumes
 
-    List<Network> networks(Map<String, String> labels) {
+    public List<Network> networks(Map<String, String> labels) {
         return DockerErrors.call(name(), "list networks", () -> client.listNetworksCmd()
                 .withFilter("label", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()).exec());
     }
 
-    void removeNetwork(String networkId) {
+    public void removeNetwork(String networkId) {
         DockerErrors.run(name(), "remove network " + networkId, () -> {
             try {
                 client.removeNetworkCmd(networkId).exec();
@@ -227,7 +213,7 @@ final class DockerHost implements AutoCloseable {
         });
     }
 
-    List<InspectVolumeResponse> volumes(Map<String, String> labels) {
+    public List<InspectVolumeResponse> volumes(Map<String, String> labels) {
         return DockerErrors.call(name(), "list volumes", () -> {
             List<InspectVolumeResponse> v = client.listVolumesCmd()
                     .withFilter("label", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -236,12 +222,12 @@ final class DockerHost implements AutoCloseable {
         });
     }
 
-    void createVolume(String volumeName, Map<String, String> labels) {
+    public void createVolume(String volumeName, Map<String, String> labels) {
         DockerErrors.run(name(), "create volume " + volumeName,
                 () -> client.createVolumeCmd().withName(volumeName).withLabels(labels).exec());
     }
 
-    void removeVolume(String volumeName) {
+    public void removeVolume(String volumeName) {
         DockerErrors.run(name(), "remove volume " + volumeName, () -> {
             try {
                 client.removeVolumeCmd(volumeName).exec();
@@ -253,7 +239,7 @@ final class DockerHost implements AutoCloseable {
 
     // ---------------------------------------------------------------- images
 
-    boolean hasImage(String image) {
+    public boolean hasImage(String image) {
         return DockerErrors.call(name(), "inspect image " + image, () -> {
             try {
                 client.inspectImageCmd(image).exec();
@@ -265,7 +251,7 @@ final class DockerHost implements AutoCloseable {
     }
 
     /** Pulls an image; fails with {@link UnavailableException} when no registry serves it. */
-    void pull(String image) {
+    public void pull(String image) {
         DockerErrors.run(name(), "pull image " + image, () -> {
             try {
                 client.pullImageCmd(image).exec(new PullImageResultCallback()).awaitCompletion(10, TimeUnit.MINUTES);
@@ -280,12 +266,12 @@ final class DockerHost implements AutoCloseable {
     }
 
     /** {@code docker save} of one image as a tar stream; the caller closes it. */
-    InputStream save(String image) {
+    public InputStream save(String image) {
         return DockerErrors.call(name(), "save image " + image, () -> client.saveImageCmd(image).exec());
     }
 
     /** {@code docker load} of a tar stream. */
-    void load(InputStream imageTar) {
+    public void load(InputStream imageTar) {
         DockerErrors.run(name(), "load image", () -> client.loadImageCmd(imageTar).exec());
     }
 

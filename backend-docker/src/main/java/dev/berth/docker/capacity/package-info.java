@@ -1,0 +1,4 @@
+/**
+ * Capacity and usage of each Docker host, for placement.
+ */
+package dev.berth.docker.capacity;

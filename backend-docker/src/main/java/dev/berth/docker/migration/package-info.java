@@ -1,0 +1,4 @@
+/**
+ * Moving an instance between two Docker hosts with its data.
+ */
+package dev.berth.docker.migration;

@@ -1,0 +1,4 @@
+/**
+ * Version upgrades that keep the old containers until the new ones are ready.
+ */
+package dev.berth.docker.upgrade;
