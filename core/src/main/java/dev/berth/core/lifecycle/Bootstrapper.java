@@ -36,6 +36,12 @@ final class Bootstrapper {
         this.providers = providers;
     }
 
+    /** True when the instance's app has actions to run (after a restore: actions marked to repeat then). */
+    boolean hasActions(String instanceId, boolean afterRestoreOnly) {
+        String appId = engine.db.read(em -> em.find(InstanceEntity.class, instanceId).appId);
+        return engine.catalog.get(appId).bootstrap().stream().anyMatch(a -> !afterRestoreOnly || a.afterRestore());
+    }
+
     /** Runs the template's actions in order; with {@code afterRestoreOnly} only those marked to repeat after a restore. */
     void run(InstanceEntity i, boolean afterRestoreOnly) {
         AppTemplate app = engine.catalog.get(i.appId);

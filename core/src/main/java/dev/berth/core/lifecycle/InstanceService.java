@@ -2,6 +2,7 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.catalog.AppTemplate;
+import dev.berth.core.catalog.TemplateResolver;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -257,6 +259,24 @@ public final class InstanceService {
     public Map<String, SecretValue> credentials(String instanceId) {
         get(instanceId);
         return engine.secrets.load(instanceId);
+    }
+
+    /**
+     * The customer's login for the app's owner account, when the app has one: the login name, where to sign in,
+     * and the first password (the template's credential secret). For the one hand-over; never log it.
+     *
+     * @throws NotFoundException if there is no such instance
+     */
+    public Optional<OwnerLogin> ownerLogin(String instanceId) {
+        InstanceEntity i = engine.db.read(em -> em.find(InstanceEntity.class, instanceId));
+        if (i == null) throw new NotFoundException("instance", instanceId);
+        var app = engine.catalog.get(i.appId);
+        if (app.owner() == null) return Optional.empty();
+        TenantEntity tenant = engine.db.read(em -> em.find(TenantEntity.class, i.tenantId));
+        String login = new TemplateResolver().ownerLogin(app, engine.context(i, tenant)).orElseThrow();
+        SecretValue password = engine.secrets.load(instanceId).get(app.owner().passwordSecret());
+        String path = app.owner().loginPath() == null ? "/" : app.owner().loginPath();
+        return Optional.of(new OwnerLogin(login, "https://" + i.hostname + path, password));
     }
 
     /** @throws NotFoundException if there is no such instance */

@@ -1,6 +1,7 @@
 package dev.berth.core.lifecycle;
 
 import dev.berth.core.catalog.AppTemplate;
+import dev.berth.core.catalog.TemplateResolver;
 import dev.berth.core.catalog.SecretSpec;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.operation.OperationStatus;
@@ -91,6 +92,11 @@ final class Notifications {
         values.put("instanceId", i.id);
         values.put("tenantName", tenant.name);
         values.putAll(message.values());
+        if (type == Notification.Type.INSTANCE_READY && app != null && app.owner() != null) {
+            // the customer's login to go with the password below: the account is theirs from the first visit
+            new TemplateResolver().ownerLogin(app, engine.context(i, tenant)).ifPresent(login -> values.put("login", login));
+            values.put("loginUrl", "https://" + i.hostname + (app.owner().loginPath() == null ? "/" : app.owner().loginPath()));
+        }
         Map<String, SecretValue> credentials = type == Notification.Type.INSTANCE_READY && app != null
                 ? customerCredentials(app, i.id) : Map.of();
         engine.notifier.orElseThrow().send(new Notification(type, recipient, i.id, values, credentials));

@@ -37,7 +37,10 @@ final class ProvisionRecipe implements Recipe {
             run.observed = s.provider(i).provision(s.engine.provisionRequest(i, i.appVersion)).state();
         });
         run.step(Step.READY, () -> s.awaitRunning(run));
-        run.step(Step.BOOTSTRAP, () -> s.bootstrapper.run(s.instance(run), false));
+        // a step only for apps that have bootstrap actions: the others keep one write fewer per provision
+        if (s.bootstrapper.hasActions(run.op.instanceId, false)) {
+            run.step(Step.BOOTSTRAP, () -> s.bootstrapper.run(s.instance(run), false));
+        }
         // the ready message is recorded with the activation, in one transaction: it is sent (and retried) on its
         // own, so a mail server that is down never holds up or undoes the provision
         return run.txStep(Step.ACTIVATE, em -> s.finish(em, run, InstanceState.ACTIVE, i -> { },

@@ -37,12 +37,14 @@ final class RestoreRecipe implements Recipe {
                     .restore(i.id, m, store);
         });
         // state the restored data does not carry (declared afterRestore) is made again, on a running instance only
-        run.step(Step.BOOTSTRAP, () -> {
-            var i = s.instance(run);
-            if (InstanceState.ACTIVE.name().equals(i.state)) {
-                s.bootstrapper.run(i, true);
-            }
-        });
+        if (s.bootstrapper.hasActions(run.op.instanceId, true)) {
+            run.step(Step.BOOTSTRAP, () -> {
+                var i = s.instance(run);
+                if (InstanceState.ACTIVE.name().equals(i.state)) {
+                    s.bootstrapper.run(i, true);
+                }
+            });
+        }
         return run.txStep(Step.FINALIZE, em -> s.finish(em, run, null, i -> { }, BerthEvent.Type.INSTANCE_RESTORED));
     }
 }

@@ -12,6 +12,7 @@ import dev.berth.testkit.memory.InMemoryProvider.Verb;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -19,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * component's shell. It knows {@code cat} (stdin to stdout), {@code echo}, {@code true}, {@code false},
  * {@code printenv NAME} (the component's env and secret env) and {@code sh -c} with {@code ;}-separated
  * {@code echo …}, {@code echo … >&2} and {@code exit N}; anything else exits 127, as a shell does for an
- * unknown program. Every command is recorded (see {@link InMemoryProvider#execHistory}) so that engine tests can
+ * unknown program, unless a test registered it ({@link InMemoryProviderBuilder#program}). Every command is recorded (see {@link InMemoryProvider#execHistory}) so that engine tests can
  * check what ran where.
  */
 final class InMemoryExec implements ExecSupport {
@@ -30,8 +31,11 @@ final class InMemoryExec implements ExecSupport {
     private final InMemoryProvider provider;
     private final List<Ran> history = new CopyOnWriteArrayList<>();
 
-    InMemoryExec(InMemoryProvider provider) {
+    private final Map<String, ExecProgram> programs;
+
+    InMemoryExec(InMemoryProvider provider, Map<String, ExecProgram> programs) {
         this.provider = provider;
+        this.programs = Map.copyOf(programs);
     }
 
     @Override
@@ -47,7 +51,9 @@ final class InMemoryExec implements ExecSupport {
                 }
             }
             history.add(new Ran(instanceId, command.component(), command.argv(), command.stdin()));
-            return run(command.argv(), command.stdin() == null ? "" : command.stdin().reveal(), component);
+            String stdin = command.stdin() == null ? "" : command.stdin().reveal();
+            ExecProgram program = programs.get(command.argv().get(0));
+            return program != null ? program.run(command.argv(), stdin, component) : run(command.argv(), stdin, component);
         });
     }
 

@@ -76,7 +76,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
     private final int startingChecks;
 
     final Object lock = new Object();
-    private final InMemoryExec exec = new InMemoryExec(this);
+    private final InMemoryExec exec;
     private final Map<String, HeldInstance> instances = new LinkedHashMap<>(); // guarded by lock
     private final Map<String, Integer> creates = new HashMap<>();      // guarded by lock
     private int resourcesCreated;                                       // guarded by lock
@@ -102,6 +102,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         this.migration = b.migration;
         this.liveResize = b.liveResize;
         this.execOn = b.exec;
+        this.exec = new InMemoryExec(this, b.programs);
         this.startingChecks = b.startingChecks;
     }
 

@@ -18,6 +18,7 @@ public final class InMemoryProviderBuilder {
     boolean migration = true;
     boolean liveResize = true;
     boolean exec = true;
+    final Map<String, ExecProgram> programs = new LinkedHashMap<>();
     int startingChecks;
 
     InMemoryProviderBuilder() {
@@ -59,6 +60,12 @@ public final class InMemoryProviderBuilder {
     /** Whether {@link RuntimeProvider#exec()} is present. */
     public InMemoryProviderBuilder exec(boolean on) {
         this.exec = on;
+        return this;
+    }
+
+    /** Makes {@code name} a program that exec can run, besides the built-in shell's few. */
+    public InMemoryProviderBuilder program(String name, ExecProgram program) {
+        programs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(program, "program"));
         return this;
     }
 

@@ -88,8 +88,10 @@ abstract class EngineContract {
         Notification ready = h.notifier.sent(Notification.Type.INSTANCE_READY).get(0);
         assertThat(ready.recipient()).isEqualTo(t.email());
         assertThat(ready.values()).containsEntry("url", active.url());
-        // n8n's encryption key is an app secret, not a login: it is never sent to anyone
-        assertThat(ready.credentials()).isEmpty();
+        // the owner's first password is the one credential handed over, with the login it belongs to; n8n's
+        // encryption key and the password's hash are app secrets and never sent to anyone
+        assertThat(ready.credentials()).containsOnlyKeys("OWNER_PASSWORD");
+        assertThat(ready.values()).containsEntry("login", t.email()).containsEntry("loginUrl", active.url() + "/signin");
         Operation op = h.berth.operations().forInstance(i.id()).get(0);
         assertThat(op.status()).isEqualTo(OperationStatus.SUCCEEDED);
         assertThat(op.completedSteps()).containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");

@@ -25,6 +25,7 @@ import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.store.Database;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.spi.ExecResult;
 import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.notify.Notifier;
 import dev.berth.testkit.memory.InMemoryBackupStore;
@@ -88,14 +89,14 @@ final class EngineHarness implements AutoCloseable {
     /** A fresh harness on its own database. */
     static EngineHarness create(DatabaseSettings database) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
+        return new EngineHarness(database, runtime().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
                 new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), StepListener.NONE);
     }
 
     /** A fresh harness with its own engine settings. */
     static EngineHarness create(DatabaseSettings database, EngineSettings settings) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
+        return new EngineHarness(database, runtime().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
                 new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings, StepListener.NONE);
     }
 
@@ -106,7 +107,7 @@ final class EngineHarness implements AutoCloseable {
     static EngineHarness create(DatabaseSettings database, EngineSettings settings, Notifier notifier, Catalog catalog,
                                 NotificationSettings notifications) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
+        return new EngineHarness(database, runtime().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
                 new InMemoryDnsProvider(), notifier instanceof InMemoryNotifier m ? m : null, new InMemoryBackupStore(clock), clock,
                 settings, StepListener.NONE, notifier, catalog, notifications);
     }
@@ -121,7 +122,7 @@ final class EngineHarness implements AutoCloseable {
     /** A fresh harness whose runtime has the given targets (one Berth node per target is the test's job). */
     static EngineHarness create(DatabaseSettings database, EngineSettings settings, Map<String, Capacity> targets) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().targets(targets).clock(clock).build(),
+        return new EngineHarness(database, runtime().targets(targets).clock(clock).build(),
                 new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings, StepListener.NONE);
     }
 
@@ -150,8 +151,16 @@ final class EngineHarness implements AutoCloseable {
     /** Same as {@link #create} but with a step listener (to interrupt operations). */
     static EngineHarness create(DatabaseSettings database, StepListener listener) {
         FakeClock clock = new FakeClock(T0);
-        return new EngineHarness(database, InMemoryProvider.builder().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
+        return new EngineHarness(database, runtime().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(), new InMemoryDnsProvider(),
                 new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), listener);
+    }
+
+    /**
+     * The in-memory runtime the harness starts with: it knows {@code curl}, the program WordPress's bootstrap
+     * action runs (its installer's POST), as a program that answers like an installer that worked.
+     */
+    static InMemoryProviderBuilder runtime() {
+        return InMemoryProvider.builder().program("curl", (argv, stdin, component) -> new ExecResult(0, "", "", false));
     }
 
     static EngineSettings settings(String name) {

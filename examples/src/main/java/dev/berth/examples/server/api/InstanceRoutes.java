@@ -143,6 +143,11 @@ public final class InstanceRoutes implements Routes {
         berth.instances().credentials(instance.id()).forEach((name, value) -> {
             if (handOver.contains(name)) out.put(name, value.reveal());
         });
+        // the owner account's login name and where to use it, beside its password (the credential secret)
+        berth.instances().ownerLogin(instance.id()).ifPresent(owner -> {
+            out.put("login", owner.login());
+            out.put("loginUrl", owner.loginUrl());
+        });
         ctx.header("Cache-Control", "no-store").json(out);
     }
 
