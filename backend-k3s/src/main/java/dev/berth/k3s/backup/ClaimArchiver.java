@@ -47,7 +47,7 @@ import java.util.function.Function;
  * left behind by a crashed attempt is deleted before the next one starts, and every Job is deleted when its
  * exec is done, whether it succeeded or not.
  */
-public final class ClaimArchiver {
+final class ClaimArchiver {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimArchiver.class);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -79,7 +79,7 @@ public final class ClaimArchiver {
     private final InstanceObjects objects;
     private final K3sSettings settings;
 
-    public ClaimArchiver(KubeApi kube, InstanceObjects objects, K3sSettings settings) {
+    ClaimArchiver(KubeApi kube, InstanceObjects objects, K3sSettings settings) {
         this.kube = kube;
         this.objects = objects;
         this.settings = settings;
@@ -92,7 +92,7 @@ public final class ClaimArchiver {
      *
      * @param node node the instance's pods run on, or null
      */
-    public <T> T backup(InstanceSpec spec, List<String> claims, String node, Function<InputStream, T> consumer) {
+    <T> T backup(InstanceSpec spec, List<String> claims, String node, Function<InputStream, T> consumer) {
         String job = InstanceObjects.ARCHIVER + "-backup";
         String pod = start(spec, job, claims, true, node);
         try {
@@ -119,7 +119,7 @@ public final class ClaimArchiver {
      * Replaces the claims' contents with the archive's (a file of {@code size} bytes). The instance's pods must be
      * stopped: the claims are mounted read-write here.
      */
-    public void restore(InstanceSpec spec, List<String> claims, Path archive, long size) {
+    void restore(InstanceSpec spec, List<String> claims, Path archive, long size) {
         String job = InstanceObjects.ARCHIVER + "-restore";
         String pod = start(spec, job, claims, false, null);
         try {
