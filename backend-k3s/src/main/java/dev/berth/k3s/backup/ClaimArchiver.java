@@ -6,6 +6,7 @@ import dev.berth.k3s.objects.InstanceObjects;
 import dev.berth.k3s.objects.InstanceSpec;
 import dev.berth.spi.error.BerthException;
 import dev.berth.spi.error.UnavailableException;
+import dev.berth.spi.wait.Poll;
 import io.kubernetes.client.Exec;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
@@ -28,9 +29,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -44,7 +47,7 @@ import java.util.function.Function;
  * left behind by a crashed attempt is deleted before the next one starts, and every Job is deleted when its
  * exec is done, whether it succeeded or not.
  */
-public final class ClaimArchiver {
+final class ClaimArchiver {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimArchiver.class);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -76,7 +79,7 @@ public final class ClaimArchiver {
     private final InstanceObjects objects;
     private final K3sSettings settings;
 
-    public ClaimArchiver(KubeApi kube, InstanceObjects objects, K3sSettings settings) {
+    ClaimArchiver(KubeApi kube, InstanceObjects objects, K3sSettings settings) {
         this.kube = kube;
         this.objects = objects;
         this.settings = settings;
@@ -89,7 +92,7 @@ public final class ClaimArchiver {
      *
      * @param node node the instance's pods run on, or null
      */
-    public <T> T backup(InstanceSpec spec, List<String> claims, String node, Function<InputStream, T> consumer) {
+    <T> T backup(InstanceSpec spec, List<String> claims, String node, Function<InputStream, T> consumer) {
         String job = InstanceObjects.ARCHIVER + "-backup";
         String pod = start(spec, job, claims, true, node);
         try {
@@ -116,7 +119,7 @@ public final class ClaimArchiver {
      * Replaces the claims' contents with the archive's (a file of {@code size} bytes). The instance's pods must be
      * stopped: the claims are mounted read-write here.
      */
-    public void restore(InstanceSpec spec, List<String> claims, Path archive, long size) {
+    void restore(InstanceSpec spec, List<String> claims, Path archive, long size) {
         String job = InstanceObjects.ARCHIVER + "-restore";
         String pod = start(spec, job, claims, false, null);
         try {
@@ -150,51 +153,68 @@ public final class ClaimArchiver {
     /** Creates the Job (after removing a leftover of the same name) and waits until its pod's container runs. */
     private String start(InstanceSpec spec, String job, List<String> claims, boolean readOnly, String node) {
         String ns = objects.namespace(spec.instanceId());
-        Instant deadline = Instant.now().plus(settings.archiverTimeout());
+        Instant deadline = Instant.now().plus(settings.archiverTimeout());   // one deadline for both waits
         if (kube.delete(V1Job.class, ns, job)) {
             log.info("removed archiver Job {}/{} left by an earlier attempt", ns, job);
         }
-        while (!pods(ns, job).isEmpty()) {   // its quota holds one pod: the old one must be gone first
-            pause(deadline, "the earlier archiver pod of " + ns + " to go away");
-        }
+        // its quota holds one pod: the old one must be gone first
+        pollUntil(deadline).untilTrue(() -> pods(ns, job).isEmpty(),
+                () -> timedOut("the earlier archiver pod of " + ns + " to go away"));
         kube.apply(objects.archiverJob(spec, job, claims, readOnly, node));
-        String last = "no pod yet";
-        while (true) {
-            V1Job current = kube.get(V1Job.class, ns, job).orElseThrow(() ->
-                    new UnavailableException("archiver Job " + ns + "/" + job + " disappeared while starting"));
-            if (current.getStatus() != null && current.getStatus().getConditions() != null) {
-                for (V1JobCondition c : current.getStatus().getConditions()) {
-                    if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {
-                        throw new UnavailableException("archiver Job " + ns + "/" + job + " failed: " + c.getReason() + " " + c.getMessage());
-                    }
+        AtomicReference<String> last = new AtomicReference<>("no pod yet");
+        return pollUntil(deadline).until(() -> runningPod(ns, job, last),
+                () -> timedOut("the archiver pod of " + ns + " to run (" + last.get() + ")"));
+    }
+
+    /**
+     * The name of the Job's pod once its container runs; empty while it is still starting, with what it waits
+     * for left in {@code last}. Throws when the Job or pod failed or cannot start.
+     */
+    private Optional<String> runningPod(String ns, String job, AtomicReference<String> last) {
+        V1Job current = kube.get(V1Job.class, ns, job).orElseThrow(() ->
+                new UnavailableException("archiver Job " + ns + "/" + job + " disappeared while starting"));
+        if (current.getStatus() != null && current.getStatus().getConditions() != null) {
+            for (V1JobCondition c : current.getStatus().getConditions()) {
+                if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {
+                    throw new UnavailableException("archiver Job " + ns + "/" + job + " failed: " + c.getReason() + " " + c.getMessage());
                 }
             }
-            for (V1Pod pod : pods(ns, job)) {
-                String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-                List<V1ContainerStatus> containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-                        ? List.of() : pod.getStatus().getContainerStatuses();
-                if ("Running".equals(phase) && containers.stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null)) {
-                    return pod.getMetadata().getName();
-                }
-                if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
-                    throw new UnavailableException("archiver pod " + ns + "/" + pod.getMetadata().getName() + " ended (" + phase + ") before use");
-                }
-                for (V1ContainerStatus c : containers) {
-                    if (c.getState() != null && c.getState().getWaiting() != null) {
-                        String reason = c.getState().getWaiting().getReason();
-                        last = reason + ": " + c.getState().getWaiting().getMessage();
-                        if (HOPELESS.contains(reason)) {
-                            throw new UnavailableException("archiver pod " + ns + "/" + pod.getMetadata().getName()
-                                    + " cannot start (" + last + "); check archiverImage " + settings.archiverImage());
-                        }
-                    }
-                }
-                if (phase != null) {
-                    last = "pod " + phase;
-                }
-            }
-            pause(deadline, "the archiver pod of " + ns + " to run (" + last + ")");
         }
+        for (V1Pod pod : pods(ns, job)) {
+            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            List<V1ContainerStatus> containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+                    ? List.of() : pod.getStatus().getContainerStatuses();
+            if ("Running".equals(phase) && containers.stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null)) {
+                return Optional.of(pod.getMetadata().getName());
+            }
+            if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+                throw new UnavailableException("archiver pod " + ns + "/" + pod.getMetadata().getName() + " ended (" + phase + ") before use");
+            }
+            for (V1ContainerStatus c : containers) {
+                if (c.getState() != null && c.getState().getWaiting() != null) {
+                    String reason = c.getState().getWaiting().getReason();
+                    last.set(reason + ": " + c.getState().getWaiting().getMessage());
+                    if (HOPELESS.contains(reason)) {
+                        throw new UnavailableException("archiver pod " + ns + "/" + pod.getMetadata().getName()
+                                + " cannot start (" + last.get() + "); check archiverImage " + settings.archiverImage());
+                    }
+                }
+            }
+            if (phase != null) {
+                last.set("pod " + phase);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A poll at the archiver's pace that gives up at {@code deadline} (at once when it has passed). */
+    private static Poll pollUntil(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return Poll.every(POLL).atMost(left.isNegative() ? Duration.ZERO : left);
+    }
+
+    private static UnavailableException timedOut(String what) {
+        return new UnavailableException("timed out waiting for " + what);
     }
 
     private void stop(InstanceSpec spec, String job) {
@@ -257,18 +277,6 @@ public final class ClaimArchiver {
     /** What a drained stream held; its end follows the exit status by a moment, so wait for it a little. */
     private static String text(CompletableFuture<String> drained) {
         return drained.completeOnTimeout("", 5, TimeUnit.SECONDS).join();
-    }
-
-    private static void pause(Instant deadline, String what) {
-        if (Instant.now().isAfter(deadline)) {
-            throw new UnavailableException("timed out waiting for " + what);
-        }
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted while waiting for " + what, e);
-        }
     }
 
     /** An exec's stdout that, at its end, fails unless the command exited 0. */

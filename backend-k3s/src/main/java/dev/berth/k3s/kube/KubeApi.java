@@ -35,6 +35,7 @@ public final class KubeApi {
     private final String fieldManager;
     private final Map<Class<?>, Kind> kinds = new HashMap<>();
 
+    /** Access through {@code client}, writing as {@code fieldManager}. */
     public KubeApi(ApiClient client, String fieldManager) {
         this.client = client;
         this.fieldManager = fieldManager;

@@ -16,7 +16,7 @@ import java.util.List;
  * authentication, 422/400 invalid spec naming the field the server named, 429/5xx and transport failures
  * unavailable (retryable). Messages carry the server's message, which never includes Secret data.
  */
-public final class KubeErrors {
+final class KubeErrors {
 
     private KubeErrors() {
     }
@@ -29,7 +29,7 @@ public final class KubeErrors {
      * @param kind   kind of the object the call was about ("Deployment")
      * @param name   its name (namespace/name)
      */
-    public static BerthException map(int code, V1Status status, String kind, String name) {
+    static BerthException map(int code, V1Status status, String kind, String name) {
         String message = status != null && status.getMessage() != null ? status.getMessage() : "HTTP " + code;
         String what = kind + " " + name;
         return switch (code) {
@@ -45,7 +45,7 @@ public final class KubeErrors {
     }
 
     /** A failure before any HTTP answer (connection refused, TLS, timeout). */
-    public static UnavailableException transport(String kind, String name, RuntimeException e) {
+    static UnavailableException transport(String kind, String name, RuntimeException e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

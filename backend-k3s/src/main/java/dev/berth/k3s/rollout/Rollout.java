@@ -4,6 +4,8 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1DeploymentCondition;
 import io.kubernetes.client.openapi.models.V1DeploymentStatus;
 
+import java.util.List;
+
 /**
  * kubectl's rollout-status rule for a Deployment ({@code DeploymentStatusViewer.Status} in kubectl), with the
  * server's omitted zero counters read as 0. Unlike client-java's {@code Readiness.isDeploymentReady} it checks
@@ -50,6 +52,24 @@ public final class Rollout {
             return State.WAITING;
         }
         return State.COMPLETE;
+    }
+
+    /**
+     * The rule over all of an instance's Deployments: FAILED when one failed, else WAITING when one waits (or there
+     * are none yet), else COMPLETE.
+     */
+    public static State ofAll(List<V1Deployment> deployments) {
+        State result = deployments.isEmpty() ? State.WAITING : State.COMPLETE;
+        for (V1Deployment d : deployments) {
+            State s = of(d);
+            if (s == State.FAILED) {
+                return s;
+            }
+            if (s == State.WAITING) {
+                result = s;
+            }
+        }
+        return result;
     }
 
     private static int n(Integer value) {

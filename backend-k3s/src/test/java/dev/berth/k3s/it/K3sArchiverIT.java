@@ -73,7 +73,7 @@ class K3sArchiverIT {
                 InstanceObjects.COMPUTE_QUOTA).map(q -> q.getStatus() != null && q.getStatus().getUsed() != null
                 && Quantities.millis(q.getStatus().getUsed().get("requests.cpu")) == PLAN.cpuRequestMillis()).orElse(false));
 
-        BackupManifest manifest = provider.backup(id, "b-" + id, store);
+        BackupManifest manifest = provider.backups().orElseThrow().backup(id, "b-" + id, store);
 
         assertThat(entries(manifest)).contains("app-data/notes/today.txt", "db-data/base/1.dat");
         assertThat(manifest.appId()).isEqualTo("tck-app");
@@ -93,7 +93,7 @@ class K3sArchiverIT {
         await("leftover archiver running").atMost(Duration.ofSeconds(60)).until(() -> !archiverPods(id).isEmpty());
         write(id, "app-data", "marker", "after the crash");
 
-        BackupManifest manifest = provider.backup(id, "b-" + id, store);
+        BackupManifest manifest = provider.backups().orElseThrow().backup(id, "b-" + id, store);
 
         assertThat(entries(manifest)).contains("app-data/marker");
     }
@@ -108,7 +108,7 @@ class K3sArchiverIT {
         BackupManifest manifest = store.put(new BackupManifest("partial-" + id, id, "tck-app", "1.0.0", Instant.now(), 0, null, null),
                 new ByteArrayInputStream(partial));
 
-        assertThatThrownBy(() -> provider.restore(id, manifest, store)).isInstanceOf(BerthException.class)
+        assertThatThrownBy(() -> provider.backups().orElseThrow().restore(id, manifest, store)).isInstanceOf(BerthException.class)
                 .hasMessageContaining("no data for claim db-data");
 
         assertThat(read(id, "app-data", "marker")).isEqualTo("live");
@@ -121,13 +121,13 @@ class K3sArchiverIT {
     void anArchiveThatDoesNotMatchItsManifestIsRefusedBeforeAnythingStops() throws IOException {
         String id = runningInstance();
         write(id, "app-data", "marker", "backed up");
-        BackupManifest good = provider.backup(id, "b-" + id, store);
+        BackupManifest good = provider.backups().orElseThrow().backup(id, "b-" + id, store);
         write(id, "app-data", "marker", "current");
         Set<String> podsBefore = appPodUids(id);
         BackupManifest tampered = new BackupManifest(good.backupId(), id, good.appId(), good.appVersion(), good.createdAt(),
                 good.sizeBytes(), "0".repeat(64), null);
 
-        assertThatThrownBy(() -> provider.restore(id, tampered, store)).isInstanceOf(BerthException.class)
+        assertThatThrownBy(() -> provider.backups().orElseThrow().restore(id, tampered, store)).isInstanceOf(BerthException.class)
                 .hasMessageContaining("does not match its manifest")
                 .satisfies(e -> assertThat(((BerthException) e).retryable()).isFalse());
 

@@ -83,10 +83,10 @@ class KubeletStretchCheck {
             Path marker = Path.of("/var/tmp/berth-k3s-stretch/pv", id, "app-data", "marker");
             Files.writeString(marker, "before the backup");
             InMemoryBackupStore store = new InMemoryBackupStore();
-            BackupManifest manifest = provider.backup(id, "stretch-backup", store);
+            BackupManifest manifest = provider.backups().orElseThrow().backup(id, "stretch-backup", store);
             assertThat(manifest.sizeBytes()).isPositive();
             Files.writeString(marker, "after the backup");
-            provider.restore(id, manifest, store);
+            provider.backups().orElseThrow().restore(id, manifest, store);
             assertThat(Files.readString(marker)).isEqualTo("before the backup");
             assertThat(provider.status(id).state()).isEqualTo(RuntimeState.RUNNING);
         } finally {

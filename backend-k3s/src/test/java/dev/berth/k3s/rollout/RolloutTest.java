@@ -45,6 +45,18 @@ class RolloutTest {
         assertThat(Rollout.of(deployment(2, 1, s))).isEqualTo(Rollout.State.FAILED);
     }
 
+    @Test
+    void overAnInstanceAFailureWinsThenAWaitAndNoDeploymentsYetIsWaiting() {
+        V1Deployment complete = deployment(2, 1, status(2, 1, 1, 1));
+        V1Deployment waiting = deployment(3, 1, status(2, 1, 1, 1));
+        V1Deployment failed = deployment(2, 1, status(2, 1, 1, 0).conditions(List.of(
+                new V1DeploymentCondition().type("Progressing").status("False").reason("ProgressDeadlineExceeded"))));
+        assertThat(Rollout.ofAll(List.of())).isEqualTo(Rollout.State.WAITING);
+        assertThat(Rollout.ofAll(List.of(complete, complete))).isEqualTo(Rollout.State.COMPLETE);
+        assertThat(Rollout.ofAll(List.of(complete, waiting))).isEqualTo(Rollout.State.WAITING);
+        assertThat(Rollout.ofAll(List.of(waiting, failed, complete))).isEqualTo(Rollout.State.FAILED);
+    }
+
     private static V1Deployment deployment(long generation, int replicas, V1DeploymentStatus status) {
         return new V1Deployment().metadata(new V1ObjectMeta().generation(generation))
                 .spec(new V1DeploymentSpec().replicas(replicas)).status(status);
