@@ -93,8 +93,11 @@ build_n8n() {
 {"name": "berth-n8n", "private": true, "dependencies": {"n8n": "$version"},
  "overrides": {"xlsx": "npm:xlsx@0.18.5"}}
 JSON
-    in_root "$dir/root" /bin/sh -c 'cd /opt/n8n && npm install --omit=dev --no-audit --no-fund --loglevel=error' \
+    # the build machine's CA bundle, for a registry reached through a TLS-inspecting proxy; not kept in the image
+    cp /etc/ssl/certs/ca-certificates.crt "$dir/root/tmp/build-ca.crt" 2>/dev/null || true
+    in_root "$dir/root" /bin/sh -c 'cd /opt/n8n && NODE_EXTRA_CA_CERTS=/tmp/build-ca.crt npm install --omit=dev --no-audit --no-fund --loglevel=error' \
         || die "npm install of n8n $version failed"
+    rm -f "$dir/root/tmp/build-ca.crt"
     in_root "$dir/root" /bin/sh -c 'apt-get purge -y -qq python3 make g++ >/dev/null 2>&1; apt-get autoremove -y -qq >/dev/null 2>&1; rm -rf /root/.npm /var/lib/apt/lists/* /var/cache/apt/*' || true
     in_root "$dir/root" /bin/sh -c 'useradd -u 1000 -m -d /home/node -s /bin/sh node && mkdir -p /home/node/.n8n && chown -R node:node /home/node'
     tar -C "$dir/root" -c . | docker import -c "LABEL berth.recipe=$RECIPE" \

@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -233,6 +234,44 @@ public final class Catalog {
         Map<String, AppTemplate> merged = new LinkedHashMap<>(apps);
         merged.putAll(operatorOverrides.apps);
         return new Catalog(Collections.unmodifiableMap(merged));
+    }
+
+    /**
+     * This catalog with component images replaced, for an operator who serves images from a registry of their
+     * own (or builds them locally): each key is an image reference as a template writes it
+     * ({@code "docker.n8n.io/n8nio/n8n:{version}"}), its value the reference to use instead
+     * ({@code "registry.example.com/n8n:{version}"}). Everything else about the templates stays as it is.
+     *
+     * @throws InvalidSpecException naming {@code images[KEY]} when a key matches no component image or a value is
+     *                              blank
+     */
+    public Catalog withImages(Map<String, String> images) {
+        if (images == null || images.isEmpty()) {
+            return this;
+        }
+        Set<String> unused = new TreeSet<>(images.keySet());
+        Map<String, AppTemplate> out = new LinkedHashMap<>();
+        for (AppTemplate app : apps.values()) {
+            List<AppComponent> components = app.components().stream().map(c -> {
+                String replacement = images.get(c.image());
+                if (replacement == null) {
+                    return c;
+                }
+                if (replacement.isBlank()) {
+                    throw new InvalidSpecException("images[" + c.image() + "]", "must not be blank");
+                }
+                unused.remove(c.image());
+                return new AppComponent(c.name(), replacement, c.lxcTemplate(), c.ports(), c.volumes(), c.env(),
+                        c.readiness(), c.http());
+            }).toList();
+            out.put(app.id(), new AppTemplate(app.id(), app.name(), app.description(), app.defaultVersion(),
+                    app.supportedVersions(), app.providerHint(), components, app.secrets(), app.licence(),
+                    app.encryptionKeySecret(), app.owner(), app.bootstrap()));
+        }
+        if (!unused.isEmpty()) {
+            throw new InvalidSpecException("images[" + unused.iterator().next() + "]", "is no component image of this catalog");
+        }
+        return new Catalog(Collections.unmodifiableMap(out));
     }
 
     /** The template with this id, if any. */

@@ -82,6 +82,9 @@ public record SecretSpec(String name, int length, Alphabet alphabet, boolean cre
     /** Generates a fresh value of {@link #length()} characters drawn uniformly from {@link #alphabet()}. */
     public SecretValue generate(SecureRandom random) {
         Objects.requireNonNull(random, "random");
+        if (derived()) {
+            throw new IllegalStateException("secret " + name + " is derived from " + derivedFrom.secret() + ", not drawn at random");
+        }
         String chars = alphabet.chars();
         StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {

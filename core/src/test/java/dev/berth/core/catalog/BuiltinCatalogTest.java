@@ -2,6 +2,7 @@ package dev.berth.core.catalog;
 
 import dev.berth.spi.ComponentSpec;
 import dev.berth.spi.SecretValue;
+import dev.berth.spi.error.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BuiltinCatalogTest {
 
@@ -81,7 +83,7 @@ class BuiltinCatalogTest {
                 .containsEntry("N8N_PROXY_HOPS", "1")
                 .containsEntry("GENERIC_TIMEZONE", "Europe/Berlin")
                 .doesNotContainKey("N8N_ENCRYPTION_KEY");
-        assertThat(app.secretEnv()).containsOnlyKeys("N8N_ENCRYPTION_KEY");
+        assertThat(app.secretEnv()).containsOnlyKeys("N8N_ENCRYPTION_KEY", "N8N_INSTANCE_OWNER_PASSWORD_HASH");
         assertThat(app.readiness()).isEqualTo(new ComponentSpec.Readiness("/healthz/readiness", 5678,
                 n8n.httpComponent().readiness().timeout()));
         assertThat(app.http()).isTrue();
@@ -141,17 +143,32 @@ class BuiltinCatalogTest {
     }
 
     static InstanceContext context() {
-        return new InstanceContext("inst-1", "tenant-42", "acme", "acme.apps.example.com", "Europe/Berlin");
+        return new InstanceContext("inst-1", "tenant-42", "acme", "acme.apps.example.com", "Europe/Berlin",
+                InstanceContext.Owner.of("owner@acme.example", "Ada Lovelace"));
     }
 
     static Map<String, SecretValue> generate(AppTemplate app) {
         SecureRandom random = new SecureRandom();
         Map<String, SecretValue> secrets = new HashMap<>();
-        app.secrets().forEach(s -> secrets.put(s.name(), s.generate(random)));
+        // a derived secret is computed by the engine (InstanceSecrets); any non-empty stand-in renders here
+        app.secrets().forEach(s -> secrets.put(s.name(), s.derived() ? SecretValue.of("$2a$10$derived") : s.generate(random)));
         return secrets;
     }
 
     private static List<ComponentSpec> resolve(AppTemplate app) {
         return new TemplateResolver().resolve(app, app.defaultVersion(), context(), generate(app));
+    }
+
+    @Test
+    void anOperatorCanServeTheImagesFromElsewhereAndNothingElseChanges() {
+        Catalog builtin = Catalog.builtin();
+        Catalog local = builtin.withImages(Map.of("docker.n8n.io/n8nio/n8n:{version}", "registry.example.test/n8n:{version}"));
+
+        assertThat(local.get("n8n").components().get(0).image()).isEqualTo("registry.example.test/n8n:{version}");
+        assertThat(local.get("n8n").components().get(0).env()).isEqualTo(builtin.get("n8n").components().get(0).env());
+        assertThat(local.get("n8n").owner()).isEqualTo(builtin.get("n8n").owner());
+        assertThat(local.get("wordpress")).isEqualTo(builtin.get("wordpress"));
+        assertThatThrownBy(() -> builtin.withImages(Map.of("n8nio/n8n:latest", "x")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("images[n8nio/n8n:latest]"));
     }
 }

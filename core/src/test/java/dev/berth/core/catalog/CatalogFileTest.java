@@ -24,7 +24,7 @@ class CatalogFileTest {
         // an operator's own n8n: newer pinned version and Postgres left out, same id
         String override = Files.readString(Path.of("src/main/resources/dev/berth/core/catalog/builtin-catalog.yaml"))
                 .lines().takeWhile(l -> !l.startsWith("  - id: ghost")).reduce("", (a, b) -> a + b + "\n")
-                .replace("\"2.10.2\"", "\"2.11.0\"")
+                .replace("\"2.33.5\"", "\"2.11.0\"")
                 + CatalogValidationTest.VALID.substring(CatalogValidationTest.VALID.indexOf("  - id: demo"));
         Path file = Files.writeString(dir.resolve("operator.yml"), override);
 
@@ -32,7 +32,7 @@ class CatalogFileTest {
 
         assertThat(merged.ids()).containsExactly("n8n", "ghost", "wordpress", "odoo", "demo");
         assertThat(merged.get("n8n").defaultVersion()).isEqualTo("2.11.0");
-        assertThat(Catalog.builtin().get("n8n").defaultVersion()).isEqualTo("2.10.2"); // built-in untouched
+        assertThat(Catalog.builtin().get("n8n").defaultVersion()).isEqualTo("2.33.5"); // built-in untouched
     }
 
     @Test
