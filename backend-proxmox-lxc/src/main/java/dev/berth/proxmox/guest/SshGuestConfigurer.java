@@ -92,7 +92,7 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
             try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
                 ensureDir(sftp, envDir);
                 for (GuestConfig.Service s : config.services()) {
-                    String path = envDir + "/" + s.name() + ".env";
+                    String path = envFile(s.name());
                     byte[] content = s.envFile(config.appVersion()).getBytes(StandardCharsets.UTF_8);
                     boolean changed = !java.util.Arrays.equals(readIfExists(sftp, path), content);
                     if (changed) {
@@ -113,6 +113,16 @@ public final class SshGuestConfigurer implements GuestConfigurer, AutoCloseable 
         } catch (IOException e) {
             throw new BerthException("configuring CT " + target.vmid() + " over SSH failed: " + e.getMessage(), true, e);
         }
+    }
+
+    /** The user Berth logs in as (root). */
+    public String loginUser() {
+        return user;
+    }
+
+    /** Where {@link #configure} writes the env file of {@code component}: its mark inside the container. */
+    public String envFile(String component) {
+        return envDir + "/" + component + ".env";
     }
 
     /** Opens an authenticated session, retrying while the container's sshd is not up yet. */

@@ -8,7 +8,9 @@ import dev.berth.proxmox.container.BerthTags;
 import dev.berth.proxmox.container.LxcSizing;
 import dev.berth.proxmox.create.GuestSetup;
 import dev.berth.proxmox.create.Provisioner;
+import dev.berth.proxmox.exec.SshExec;
 import dev.berth.proxmox.guest.GuestConfigurer;
+import dev.berth.proxmox.guest.SshGuestConfigurer;
 import dev.berth.proxmox.inventory.ContainerApi;
 import dev.berth.proxmox.inventory.ContainerLocator;
 import dev.berth.proxmox.inventory.Inventory;
@@ -21,6 +23,7 @@ import dev.berth.proxmox.resize.LxcLiveResize;
 import dev.berth.proxmox.resize.Resizer;
 import dev.berth.proxmox.upgrade.Upgrader;
 import dev.berth.spi.BackupSupport;
+import dev.berth.spi.ExecSupport;
 import dev.berth.spi.InstanceStatus;
 import dev.berth.spi.LiveResizeSupport;
 import dev.berth.spi.MigrationSupport;
@@ -55,7 +58,7 @@ import java.util.Optional;
  *       delete with purge ({@link PowerControl}); plan change = config update plus root disk growth
  *       ({@link Resizer}); upgrade ({@link Upgrader}); backup and restore through vzdump
  *       ({@link VzdumpBackups}, recorded in the {@link BackupStore}); migrate = restart migration
- *       ({@link RestartMigration}); node capacity ({@link NodeCapacities}).</li>
+ *       ({@link RestartMigration}); node capacity ({@link NodeCapacities}); exec over SSH ({@link SshExec}).</li>
  *   <li><b>Waiting</b>: every verb waits for the container's {@code lock} to clear first ({@link Locks}), and
  *       for its tasks to end (on the node in the UPID).</li>
  * </ul>
@@ -90,6 +93,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider {
     private final VzdumpBackups backups;
     private final RestartMigration migration;
     private final LxcLiveResize liveResize = new LxcLiveResize();
+    private final SshExec exec;
 
     /**
      * @param client       the API client
@@ -121,6 +125,7 @@ public final class ProxmoxLxcProvider implements RuntimeProvider {
         this.capacities = new NodeCapacities(client, settings.rootfsStorage());
         this.backups = new VzdumpBackups(client, settings, containers, locator, locks, clock);
         this.migration = new RestartMigration(client, settings, containers, locator, locks, reader);
+        this.exec = guest instanceof SshGuestConfigurer ssh ? new SshExec(locator, containers, ssh) : null;
     }
 
     @Override
@@ -197,6 +202,15 @@ public final class ProxmoxLxcProvider implements RuntimeProvider {
     @Override
     public Optional<LiveResizeSupport> liveResize() {
         return Optional.of(liveResize);
+    }
+
+    /**
+     * {@inheritDoc} Over SSH into the container ({@link SshExec}); only with the default
+     * {@link SshGuestConfigurer}, since another {@link GuestConfigurer} may not reach the container by SSH.
+     */
+    @Override
+    public Optional<ExecSupport> exec() {
+        return Optional.ofNullable(exec);
     }
 
     @Override

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * 127.0.0.1, serving that container's root file system over SFTP, authenticating with the container's
  * {@code /root/.ssh/authorized_keys} (written by the simulator from {@code ssh-public-keys}) and presenting the
  * host key the simulator reported in the create task's log. {@code systemctl restart <unit>} succeeds when the
- * unit file exists under {@code /etc/systemd/system} and is recorded; other commands exit 127.
+ * unit file exists under {@code /etc/systemd/system} and is recorded (other {@code systemctl} commands exit 127);
+ * every other command runs in a real shell on the test host ({@link GuestShell}), as exec needs.
  *
  * <p>As a {@link GuestEndpointResolver} it maps a container's bridge address to its server; a stopped
  * container refuses (UnavailableException), as a real one would not answer.
@@ -72,7 +73,8 @@ public final class GuestSshFarm implements GuestEndpointResolver, AutoCloseable 
         sshd.setPublickeyAuthenticator((user, key, session) -> "root".equals(user) && keys.authenticate(user, key, session));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(ct.rootfs()));
         sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        sshd.setCommandFactory((channel, command) -> new Systemctl(ct.rootfs(), command));
+        sshd.setCommandFactory((channel, command) -> command.strip().startsWith("systemctl ")
+                ? new Systemctl(ct.rootfs(), command) : new GuestShell(ct.rootfs(), command));
         try {
             sshd.start();
         } catch (IOException e) {
