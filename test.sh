@@ -314,6 +314,24 @@ ensure_kube_test_server() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# Real app images (AppsIT)
+# ---------------------------------------------------------------------------------------------------
+
+# Starts building the real app images (n8n from npm, WordPress and MariaDB from Debian; see
+# testkit/scripts/app-images.sh) in the background, once per machine: the script keeps images whose recipe is
+# unchanged, so a warm machine's build ends at once. AppsIT waits for $BERTH_APPS_RUN/status.
+ensure_app_images() {
+    local script
+    script="$(dirname "${BASH_SOURCE[0]}")/testkit/scripts/app-images.sh"
+    if ! command -v debootstrap >/dev/null 2>&1; then
+        berth_apt_install debootstrap || { berth_die "cannot install debootstrap"; return; }
+    fi
+    command -v npm >/dev/null 2>&1 || berth_apt_install npm || { berth_die "cannot install npm"; return; }
+    export BERTH_APPS_RUN=${BERTH_APPS_RUN:-/var/tmp/berth-apps}
+    berth_quiet "$script" background all || { berth_die "cannot start the app image build"; return; }
+}
+
+# ---------------------------------------------------------------------------------------------------
 # main
 # ---------------------------------------------------------------------------------------------------
 
@@ -324,6 +342,7 @@ main() {
     ensure_docker_test_env || exit
     export BERTH_TEST_DOCKER2_HOST="unix://$BERTH_DOCKER2_SOCKET"
     ensure_kube_test_server || exit
+    ensure_app_images || exit
 
     export BERTH_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$BERTH_PG_PORT/$BERTH_PG_DATABASE"
     export BERTH_TEST_POSTGRES_USER=$BERTH_PG_USER

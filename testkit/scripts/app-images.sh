@@ -7,7 +7,8 @@
 #     app-images.sh build n8n [VERSION]     # berth-apps/n8n:VERSION           (default 2.33.5)
 #     app-images.sh build wordpress         # berth-apps/wordpress:<debian version> + berth-apps/mariadb:<version>
 #     app-images.sh build all               # both, n8n last (it is the slow one: ~12 min of two cores, 3 GB)
-#     app-images.sh background all          # the same, detached, niced; writes $BERTH_APPS_RUN/status when done
+#     app-images.sh background all          # the same, detached, niced; its pid in $BERTH_APPS_RUN/pid, its exit
+#                                           # status in $BERTH_APPS_RUN/status when done
 #     app-images.sh tags                    # the tags the tests use, one per line
 #
 # The n8n image has the official image's layout: user `node` (uid 1000) owning /home/node/.n8n, tini as PID 1.
@@ -30,8 +31,12 @@ log() { printf 'app-images: %s\n' "$*" >&2; }
 # image built by another recipe is rebuilt: a fix reaches every machine's cache, and only the image it touches
 # is rebuilt.
 HERE=$(dirname "$(readlink -f "$0")")
-recipe() {
-    { declare -f "$@"; cat "$HERE"/app-images/*; } | sha256sum | cut -c1-16
+recipe() {   # FUNCTION… -- FILE…
+    local fns=() files=()
+    while (($#)) && [[ $1 != -- ]]; do fns+=("$1"); shift; done
+    (($#)) && shift
+    files=("$@")
+    { declare -f "${fns[@]}"; ((${#files[@]})) && cat "${files[@]}"; } | sha256sum | cut -c1-16
 }
 have_image() {   # TAG RECIPE
     [[ $(docker image inspect -f '{{index .Config.Labels "berth.recipe"}}' "$1" 2>/dev/null) == "$2" ]]
@@ -116,7 +121,7 @@ build_wordpress() {
     local dir=$BUILD/wordpress
     rm -rf "$dir"; mkdir -p "$dir"
     local wp_tag=berth-apps/wordpress:debian-$SUITE mdb_tag=berth-apps/mariadb:debian-$SUITE
-    local RECIPE; RECIPE=$(recipe build_wordpress debian_rootfs)
+    local RECIPE; RECIPE=$(recipe build_wordpress debian_rootfs -- "$HERE"/app-images/mariadb-entrypoint.sh "$HERE"/app-images/wordpress-entrypoint.sh)
     if ! have_image "$mdb_tag" "$RECIPE"; then
         log "building $mdb_tag"
         debian_rootfs "$dir/mariadb" mariadb-server
@@ -159,7 +164,7 @@ case "${1:-}" in
         esac ;;
     background)
         mkdir -p "$RUN"; rm -f "$RUN/status"
-        setsid nohup bash -c 'nice -n 10 "$1" build "$2" "${3:-}" >"$4/build.log" 2>&1; echo $? >"$4/status"' _ \
+        setsid nohup bash -c 'echo $$ >"$4/pid"; nice -n 10 "$1" build "$2" "${3:-}" >"$4/build.log" 2>&1; echo $? >"$4/status"' _ \
             "$(readlink -f "$0")" "${2:-all}" "${3:-}" "$RUN" </dev/null >/dev/null 2>&1 &
         log "building in the background (log $RUN/build.log, exit status in $RUN/status)" ;;
     tags) tags ;;

@@ -2,7 +2,7 @@
 # WordPress from Debian's package with the official image's contract: /var/www/html is the data volume holding
 # WordPress itself and wp-config.php; on first start the code is copied there and wp-config.php is written from
 # WORDPRESS_DB_HOST/_USER/_PASSWORD/_NAME and WORDPRESS_CONFIG_EXTRA with fresh salts. Apache + mod_php serve it.
-set -eu
+set -e
 ROOT=/var/www/html
 if [ ! -e "$ROOT/wp-includes/version.php" ]; then
     cp -a /usr/share/wordpress/. "$ROOT/"
