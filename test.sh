@@ -348,7 +348,30 @@ main() {
     export BERTH_TEST_POSTGRES_USER=$BERTH_PG_USER
     export BERTH_TEST_POSTGRES_PASSWORD=$BERTH_PG_PASSWORD
 
-    exec mvn -B verify "$@"
+    # every instance secret the tests generate is listed here (see core's SecretLedger), and no test log may hold one
+    local ledger rc=0
+    ledger=$(mktemp /tmp/berth-secret-ledger.XXXXXX)
+    export BERTH_TEST_SECRET_LEDGER=$ledger
+    mvn -B verify "$@" || rc=$?
+    check_no_secret_in_logs "$ledger" || rc=1
+    rm -f "$ledger"
+    return "$rc"
+}
+
+# Fails when a test log (surefire/failsafe output and reports) holds a secret from the ledger or a bcrypt hash.
+check_no_secret_in_logs() {
+    local ledger=$1 logs
+    mapfile -t logs < <(find . -path '*/target/surefire-reports/*' -o -path '*/target/failsafe-reports/*' | grep -E '\.(txt|xml)$')
+    ((${#logs[@]})) || return 0
+    local secrets hits
+    secrets=$(sort -u "$ledger" | grep -c . || true)
+    hits=$( { if [[ -s $ledger ]]; then sort -u "$ledger" | grep -Flf - "${logs[@]}"; fi
+              grep -lE '\$2[aby]\$[0-9]{2}\$[./A-Za-z0-9]{53}' "${logs[@]}"; } | sort -u || true)
+    if [[ -n $hits ]]; then
+        printf 'test.sh: a generated secret or password hash appears in these test logs:\n%s\n' "$hits" >&2
+        return 1
+    fi
+    printf 'test.sh: no secret in %d test logs (%d generated secrets checked)\n' "${#logs[@]}" "$secrets" >&2
 }
 
 # Sourced (with BERTH_TEST_SH_SOURCE_ONLY=1, --functions-only or neither): define the functions only and

@@ -87,6 +87,7 @@ public final class InstanceSecrets {
     }
 
     private void store(EntityManager em, String instanceId, String name, SecretValue value) {
+        SecretLedger.record(value);
         InstanceSecretEntity e = new InstanceSecretEntity();
         e.instanceId = instanceId;
         e.name = name;
