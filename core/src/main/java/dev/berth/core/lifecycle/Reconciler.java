@@ -153,8 +153,9 @@ public final class Reconciler {
                     InstanceState.ACTIVE, InstanceState.SUSPENDED));
             log.info("drift {} on instance {} ({}): repair {} started", seen, i.id(), detail, op.id());
             return new Drift(kind, i.id(), detail, op.id());
-        } catch (ConflictException e) { // IllegalTransitionException is one too
-            // changed since the snapshot: another operation holds it, or it is no longer expected to run
+        } catch (ConflictException e) {
+            // changed since the snapshot: another operation holds it, or (an IllegalTransitionException, which is a
+            // ConflictException) it is no longer expected to run
             log.debug("drift {} on instance {} not repaired this pass: {}", seen, i.id(), e.getMessage());
             return new Drift(kind, i.id(), detail + " (not repaired this pass: " + e.getMessage() + ")", null);
         }
