@@ -25,7 +25,6 @@ import dev.berth.spi.ProvisionRequest;
 import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.RuntimeProvider;
 import dev.berth.spi.RuntimeState;
-import dev.berth.spi.TargetInventorySupport;
 import dev.berth.spi.backup.BackupManifest;
 import dev.berth.spi.backup.BackupStore;
 import dev.berth.spi.error.BerthException;
@@ -257,39 +256,21 @@ public final class DockerProvider implements RuntimeProvider, BackupSupport, Mig
     public List<InstanceStatus> inventory() {
         Map<String, InstanceStatus> result = new LinkedHashMap<>();
         for (DockerHost host : hosts.values()) {
-            inventory(host, result);
+            Map<String, List<Container>> byInstance = new LinkedHashMap<>();
+            for (Container c : canonical(host.containers(DockerLabels.managed()))) {
+                byInstance.computeIfAbsent(c.getLabels().get(DockerLabels.INSTANCE), k -> new ArrayList<>()).add(c);
+            }
+            Map<String, Long> disks = planDisks(host);
+            for (var e : byInstance.entrySet()) {
+                try {
+                    result.putIfAbsent(e.getKey(), statusOf(host, inspectAll(new Located(host, e.getValue())),
+                            disks.getOrDefault(e.getKey(), -1L)));
+                } catch (DockerErrors.MissingObjectException removedMeanwhile) {
+                    // removed while we looked: not part of the inventory
+                }
+            }
         }
         return List.copyOf(result.values());
-    }
-
-    /** {@inheritDoc} Each host is a target and is asked alone, so one unreachable daemon hides only its own instances. */
-    @Override
-    public Optional<TargetInventorySupport> targetInventory() {
-        return Optional.of(target -> {
-            DockerHost host = hosts.get(target);
-            if (host == null) {
-                throw new InvalidSpecException("target", "no Docker host named '" + target + "'");
-            }
-            Map<String, InstanceStatus> result = new LinkedHashMap<>();
-            inventory(host, result);
-            return List.copyOf(result.values());
-        });
-    }
-
-    private void inventory(DockerHost host, Map<String, InstanceStatus> result) {
-        Map<String, List<Container>> byInstance = new LinkedHashMap<>();
-        for (Container c : canonical(host.containers(DockerLabels.managed()))) {
-            byInstance.computeIfAbsent(c.getLabels().get(DockerLabels.INSTANCE), k -> new ArrayList<>()).add(c);
-        }
-        Map<String, Long> disks = planDisks(host);
-        for (var e : byInstance.entrySet()) {
-            try {
-                result.putIfAbsent(e.getKey(), statusOf(host, inspectAll(new Located(host, e.getValue())),
-                        disks.getOrDefault(e.getKey(), -1L)));
-            } catch (DockerErrors.MissingObjectException removedMeanwhile) {
-                // removed while we looked: not part of the inventory
-            }
-        }
     }
 
     @Override
