@@ -6,6 +6,7 @@ import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.lifecycle.LostInstancePolicy;
 import dev.berth.core.lifecycle.Reconciler;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
@@ -75,6 +76,7 @@ class DockerEngineIT {
                 .provider(provider)
                 .catalog(Catalog.of(List.of(TestAppImage.template())))
                 .backupStore(new InMemoryBackupStore())
+                .onLostInstance(LostInstancePolicy.RESTORE_FROM_BACKUP)
                 .engine(settings)
                 .build().start();
         berth.nodes().register(new Node(NODE, DockerProvider.KIND, DockerTestEnv.LOCAL, Map.of(),
@@ -139,6 +141,8 @@ class DockerEngineIT {
     void reconcilerRecreatesARemovedContainerWithItsVolume() {
         Instance i = awaitState(provision().id(), InstanceState.ACTIVE);
         DockerTestEnv.writeMarker(direct, i.id(), "survives");
+        // a lost instance is provisioned again only with a backup to restore (RESTORE_FROM_BACKUP, set above)
+        awaitSucceeded(berth.instances().backup(i.id()).id());
         DockerTestEnv.Located c = DockerTestEnv.container(direct, i.id(), "app").orElseThrow();
         c.client().removeContainerCmd(c.containerId()).withForce(true).exec(); // behind Berth's back, volumes stay
 
@@ -149,6 +153,8 @@ class DockerEngineIT {
             assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.MISSING);
             assertThat(d.repaired()).isTrue();
         });
+        // the repair is an operation of the instance: wait for it before looking at the runtime
+        drifts.stream().filter(d -> i.id().equals(d.instanceId())).forEach(d -> awaitSucceeded(d.repairOperation()));
         assertThat(direct.status(i.id()).state()).isEqualTo(RuntimeState.RUNNING);
         assertThat(DockerTestEnv.container(direct, i.id(), "app").orElseThrow().containerId()).isNotEqualTo(c.containerId());
         assertThat(DockerTestEnv.readMarker(direct, i.id())).as("data after the re-creation").contains("survives");
@@ -164,6 +170,12 @@ class DockerEngineIT {
 
     private Operation operation(String instanceId) {
         return berth.operations().forInstance(instanceId).get(0);
+    }
+
+    private void awaitSucceeded(String operationId) {
+        await(operationId + " to end").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> berth.operations().get(operationId).status() != OperationStatus.IN_PROGRESS);
+        assertThat(berth.operations().get(operationId).status()).isEqualTo(OperationStatus.SUCCEEDED);
     }
 
     private Instance awaitState(String id, InstanceState state) {

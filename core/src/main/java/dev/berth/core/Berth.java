@@ -151,6 +151,7 @@ public final class Berth implements AutoCloseable {
         private EngineSettings engine = EngineSettings.defaults();
         private StepListener stepListener = StepListener.NONE;
         private dev.berth.core.notify.NotificationSettings notifications = dev.berth.core.notify.NotificationSettings.defaults();
+        private dev.berth.core.lifecycle.LostInstancePolicy onLostInstance = dev.berth.core.lifecycle.LostInstancePolicy.REPORT;
 
         public Builder database(DatabaseSettings settings) { this.database = settings; return this; }
         /** The operator's Tink AEAD keyset (JSON) that encrypts secrets at rest. Required. */
@@ -169,6 +170,8 @@ public final class Berth implements AutoCloseable {
         public Builder stepListener(StepListener listener) { this.stepListener = listener; return this; }
         /** Operator address, termination warning lead time and retry budget of messages. */
         public Builder notifications(dev.berth.core.notify.NotificationSettings settings) { this.notifications = settings; return this; }
+        /** What the reconciler does about an instance its runtime lost entirely; default REPORT (never re-created empty). */
+        public Builder onLostInstance(dev.berth.core.lifecycle.LostInstancePolicy policy) { this.onLostInstance = policy; return this; }
 
         /**
          * Opens the database (migrating its schema) and assembles Berth. Call {@link Berth#start()} next.
@@ -179,7 +182,7 @@ public final class Berth implements AutoCloseable {
             if (keysetJson == null) throw new InvalidSpecException("encryptionKeyset", "is required (see SecretCipher.generateKeysetJson())");
             if (providers.isEmpty()) throw new InvalidSpecException("providers", "at least one runtime provider is required");
             BerthConfig config = new BerthConfig(database, keysetJson, providers, catalog == null ? Catalog.builtin() : catalog,
-                    placement, dns, notifier, backupStore, clock, engine, stepListener, notifications);
+                    placement, dns, notifier, backupStore, clock, engine, stepListener, notifications, onLostInstance);
             return Guice.createInjector(new BerthModule(config)).getInstance(Berth.class);
         }
     }

@@ -2,6 +2,7 @@ package dev.berth.core;
 
 import dev.berth.core.catalog.Catalog;
 import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.lifecycle.LostInstancePolicy;
 import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.notify.NotificationSettings;
 import dev.berth.core.placement.PlacementStrategy;
@@ -30,22 +31,32 @@ import java.util.List;
  * @param engine       engine tuning
  * @param stepListener step observer
  * @param notifications who gets which messages and how long sending is retried
+ * @param onLostInstance what the reconciler does about an instance a runtime lost (null: REPORT)
  */
 public record BerthConfig(DatabaseSettings database, String keysetJson, List<RuntimeProvider> providers, Catalog catalog,
                           PlacementStrategy placement, DnsProvider dns, Notifier notifier, BackupStore backupStore,
                           Clock clock, EngineSettings engine, StepListener stepListener,
-                          NotificationSettings notifications) {
+                          NotificationSettings notifications, LostInstancePolicy onLostInstance) {
 
     public BerthConfig {
         providers = List.copyOf(providers);
         notifications = notifications == null ? NotificationSettings.defaults() : notifications;
+        onLostInstance = onLostInstance == null ? LostInstancePolicy.REPORT : onLostInstance;
+    }
+
+    /** A configuration whose reconciler only reports lost instances ({@link LostInstancePolicy#REPORT}). */
+    public BerthConfig(DatabaseSettings database, String keysetJson, List<RuntimeProvider> providers, Catalog catalog,
+                       PlacementStrategy placement, DnsProvider dns, Notifier notifier, BackupStore backupStore,
+                       Clock clock, EngineSettings engine, StepListener stepListener, NotificationSettings notifications) {
+        this(database, keysetJson, providers, catalog, placement, dns, notifier, backupStore, clock, engine, stepListener,
+                notifications, null);
     }
 
     /** A configuration with {@link NotificationSettings#defaults()}. */
     public BerthConfig(DatabaseSettings database, String keysetJson, List<RuntimeProvider> providers, Catalog catalog,
                        PlacementStrategy placement, DnsProvider dns, Notifier notifier, BackupStore backupStore,
                        Clock clock, EngineSettings engine, StepListener stepListener) {
-        this(database, keysetJson, providers, catalog, placement, dns, notifier, backupStore, clock, engine, stepListener, null);
+        this(database, keysetJson, providers, catalog, placement, dns, notifier, backupStore, clock, engine, stepListener, null, null);
     }
 
     @Override

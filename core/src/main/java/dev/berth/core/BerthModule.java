@@ -62,7 +62,7 @@ public final class BerthModule extends AbstractModule {
         }
         Lifecycle lifecycle = new Lifecycle(db, providers, config.catalog(), config.placement(), Optional.ofNullable(config.dns()),
                 Optional.ofNullable(config.notifier()), Optional.ofNullable(config.backupStore()), secrets, config.clock(),
-                events, config.engine(), config.stepListener(), config.notifications());
+                events, config.engine(), config.stepListener(), config.notifications(), config.onLostInstance());
         nodes.lifecycle = lifecycle;
         return lifecycle;
     }

@@ -23,7 +23,7 @@ import java.util.Optional;
  *       calls for the same instance at once.</li>
  * </ul>
  * Optional abilities are separate capability interfaces returned by {@link #backups()}, {@link #migration()},
- * {@link #liveResize()}, {@link #logs()} and {@link #exec()}; an empty optional means the runtime cannot do it.
+ * {@link #liveResize()}, {@link #logs()}, {@link #exec()} and {@link #targetInventory()}; an empty optional means the runtime cannot do it.
  */
 public interface RuntimeProvider extends AutoCloseable {
 
@@ -122,6 +122,11 @@ public interface RuntimeProvider extends AutoCloseable {
 
     /** Running a command inside a component of a running instance (app bootstrap, backup hooks). */
     default Optional<ExecSupport> exec() {
+        return Optional.empty();
+    }
+
+    /** Listing one target's instances alone, when the runtime's targets answer separately. */
+    default Optional<TargetInventorySupport> targetInventory() {
         return Optional.empty();
     }
 

@@ -5,6 +5,7 @@ import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.lifecycle.Reconciler;
+import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.plan.BackupPolicy;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.tenant.Tenant;
@@ -81,6 +82,7 @@ class ReconcilerDriftIT {
             assertThat(d.detail()).contains("cpuLimitMillis=3500");
             assertThat(d.repaired()).isTrue();
         });
+        awaitRepairs(drifts);
         assertThat(provider.status(instanceId).appliedLimits()).isEqualTo(PLAN.resources());
 
         // and scales the database to zero behind Berth's back
@@ -96,7 +98,18 @@ class ReconcilerDriftIT {
             assertThat(d.kind()).isEqualTo(Reconciler.Drift.Kind.STATE);
             assertThat(d.repaired()).isTrue();
         });
+        awaitRepairs(drifts);
         assertThat(provider.status(instanceId).state()).isEqualTo(RuntimeState.RUNNING);
+    }
+
+    /** Repairs are REPAIR operations of the instance, run by the workers: waits until those of the instance succeeded. */
+    private void awaitRepairs(List<Reconciler.Drift> drifts) {
+        drifts.stream().filter(d -> instanceId.equals(d.instanceId()) && d.repaired()).map(Reconciler.Drift::repairOperation)
+                .distinct().forEach(op -> {
+                    await("repair " + op).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> berth.operations().get(op).status() != OperationStatus.IN_PROGRESS);
+                    assertThat(berth.operations().get(op).status()).isEqualTo(OperationStatus.SUCCEEDED);
+                });
     }
 
     private void patchByHand(String deployment, String jsonPatch) throws Exception {

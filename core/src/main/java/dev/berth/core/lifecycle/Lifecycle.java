@@ -43,6 +43,15 @@ public final class Lifecycle implements AutoCloseable {
                      Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
                      InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener,
                      NotificationSettings notifications) {
+        this(db, providers, catalog, placement, dns, notifier, backupStore, secrets, clock, events, settings, stepListener,
+                notifications, LostInstancePolicy.REPORT);
+    }
+
+    /** @param onLost what the reconciler does about an instance a runtime lost */
+    public Lifecycle(Database db, Map<String, RuntimeProvider> providers, Catalog catalog, PlacementStrategy placement,
+                     Optional<DnsProvider> dns, Optional<Notifier> notifier, Optional<BackupStore> backupStore,
+                     InstanceSecrets secrets, Clock clock, EventBus events, EngineSettings settings, StepListener stepListener,
+                     NotificationSettings notifications, LostInstancePolicy onLost) {
         this.engine = new Engine(db, providers, catalog, placement, dns, notifier, backupStore, secrets, clock, events,
                 settings, stepListener, notifications);
         // the queue and the services refer to each other through these small functions: submit an operation,
@@ -54,7 +63,7 @@ public final class Lifecycle implements AutoCloseable {
         this.operations = new OperationService(engine);
         this.billing = new BillingService(engine, instances, submit);
         this.jobs = new LifecycleJobs(engine, placer, instances, billing, submit);
-        this.reconciler = new Reconciler(engine);
+        this.reconciler = new Reconciler(engine, instances, onLost);
         this.capacity = new CapacityService(engine, placer, instances, submit);
         OperationRunner runner = new OperationRunner(engine, placer, jobs::placeQueued, submit);
         List<com.github.kagkarlsson.scheduler.task.helper.RecurringTask<Void>> recurring = new ArrayList<>();

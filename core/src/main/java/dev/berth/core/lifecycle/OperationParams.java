@@ -5,8 +5,11 @@ import dev.berth.core.operation.OperationType;
 import dev.berth.core.store.OperationEntity;
 import dev.berth.spi.notify.Notification;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -82,6 +85,47 @@ sealed interface OperationParams {
     }
 
     /**
+     * @param seen   the drifts the reconciler saw; only a hint, the repair reads the instance and its runtime again
+     * @param onLost the operator's policy, when the repair was accepted, for an instance its runtime lost
+     * @param lost   what the repair decided on finding its runtime lost the instance (null until then), kept so
+     *               that a retry finishes that decision instead of taking the re-created instance for a healthy one
+     */
+    record Repair(Set<Reconciler.Drift.Kind> seen, LostInstancePolicy onLost, Lost lost) implements OperationParams {
+        public Repair {
+            seen = seen == null || seen.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(seen));
+            Objects.requireNonNull(onLost, "onLost");
+        }
+
+        /** @param restoreFrom the backup to restore after provisioning it again; null: reported only */
+        record Lost(String restoreFrom) { }
+
+        Repair withLost(Lost decided) {
+            return new Repair(seen, onLost, decided);
+        }
+
+        public OperationType type() { return OperationType.REPAIR; }
+        public Map<String, String> toMap() {
+            Map<String, String> m = new TreeMap<>();
+            m.put(DRIFT, String.join(",", seen.stream().map(Enum::name).toList()));
+            m.put(ON_LOST, onLost.name());
+            if (lost != null) {
+                m.put(LOST, lost.restoreFrom() == null ? "reported" : "restore");
+                if (lost.restoreFrom() != null) m.put(BACKUP_ID, lost.restoreFrom());
+            }
+            return m;
+        }
+
+        static Repair read(Map<String, String> p) {
+            Set<Reconciler.Drift.Kind> seen = EnumSet.noneOf(Reconciler.Drift.Kind.class);
+            for (String k : p.getOrDefault(DRIFT, "").split(",")) {
+                if (!k.isBlank()) seen.add(Reconciler.Drift.Kind.valueOf(k));
+            }
+            Lost lost = p.containsKey(LOST) ? new Lost(p.get(BACKUP_ID)) : null;
+            return new Repair(seen, LostInstancePolicy.valueOf(p.getOrDefault(ON_LOST, LostInstancePolicy.REPORT.name())), lost);
+        }
+    }
+
+    /**
      * @param message what to send
      * @param values  the message's non-secret values (credentials are read at sending time, never stored here)
      */
@@ -112,6 +156,7 @@ sealed interface OperationParams {
             case RESTORE -> new Restore(p.get(BACKUP_ID));
             case TERMINATE -> new Terminate(p.containsKey(HAD_RUNTIME));
             case MIGRATE -> new Migrate(p.get(TARGET_NODE));
+            case REPAIR -> Repair.read(p);
             case NOTIFY -> {
                 Map<String, String> values = new TreeMap<>(p);
                 values.remove(NOTIFICATION);
@@ -133,4 +178,7 @@ sealed interface OperationParams {
     String BACKUP_ID = "backupId";
     String TARGET_NODE = "targetNode";
     String NOTIFICATION = "notification";
+    String DRIFT = "drift";
+    String ON_LOST = "onLost";
+    String LOST = "lost";
 }

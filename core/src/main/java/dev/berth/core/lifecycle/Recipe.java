@@ -7,7 +7,7 @@ import dev.berth.core.operation.OperationType;
  * recording progress ({@link OperationRun}) and handling failures ({@link FailurePolicy}) happen around it.
  */
 sealed interface Recipe permits ProvisionRecipe, SuspendRecipe, ResumeRecipe, ChangePlanRecipe, UpgradeRecipe,
-        BackupRecipe, RestoreRecipe, TerminateRecipe, MigrateRecipe, NotifyRecipe {
+        BackupRecipe, RestoreRecipe, TerminateRecipe, MigrateRecipe, NotifyRecipe, RepairRecipe {
 
     /** Runs the steps not yet done; throws what a step throws. */
     StepResult run(OperationRun run);
@@ -25,6 +25,7 @@ sealed interface Recipe permits ProvisionRecipe, SuspendRecipe, ResumeRecipe, Ch
             case TERMINATE -> new TerminateRecipe(s);
             case MIGRATE -> new MigrateRecipe(s);
             case NOTIFY -> new NotifyRecipe(s);
+            case REPAIR -> new RepairRecipe(s);
         };
     }
 }

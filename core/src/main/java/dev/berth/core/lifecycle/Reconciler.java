@@ -2,33 +2,42 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.InstanceState;
-import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
-import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.PlanEntity;
 import dev.berth.spi.InstanceStatus;
+import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.RuntimeProvider;
 import dev.berth.spi.RuntimeState;
+import dev.berth.spi.error.ConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Compares what Berth's database wants with what each runtime holds, repairs what it safely can (start a stopped
- * ACTIVE instance, stop a running SUSPENDED one, re-apply a plan's limits, provision again an instance the runtime
- * lost) and reports the rest (a runtime object Berth does not know). Never deletes anything it did not create for a known,
- * terminated instance. Obtained from {@code Berth.reconciler()}.
+ * Compares what Berth's database wants with what each runtime holds, and has every difference it can fix repaired
+ * by a REPAIR operation: it holds the instance like any command, so it never races a suspension, a termination or
+ * another call to the runtime for that instance, and it acts on the instance as it is when it runs (see
+ * {@link RepairRecipe}). An instance the runtime lost is handled as the {@link LostInstancePolicy} says; a runtime
+ * object Berth does not know is reported, never deleted. Obtained from {@code Berth.reconciler()}.
  */
 public final class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-    /** One difference between desired and observed state. */
-    public record Drift(Kind kind, String instanceId, String detail, boolean repaired) {
+    /**
+     * One difference between desired and observed state.
+     *
+     * @param repairOperation the REPAIR operation started for it (see {@code Berth.operations()}), or null when
+     *                        none was: reported only, or the instance was busy with another operation (the next
+     *                        pass looks again)
+     */
+    public record Drift(Kind kind, String instanceId, String detail, String repairOperation) {
         /** Kinds of drift. */
         public enum Kind {
             /** Berth expects it, the runtime does not have it. */
@@ -38,44 +47,57 @@ public final class Reconciler {
             /** Running where it should be stopped, or the reverse. */
             STATE,
             /** Limits on the runtime differ from the plan. */
-            LIMITS
+            LIMITS,
+            /** A runtime target could not list its instances; its instances were not compared this pass. */
+            UNREACHABLE
+        }
+
+        /** True when a REPAIR operation was started for it; it is repaired once that operation succeeds. */
+        public boolean repaired() {
+            return repairOperation != null;
         }
     }
 
     private final Engine engine;
+    private final InstanceService instances;
+    private final LostInstancePolicy onLost;
 
-    Reconciler(Engine engine) {
+    Reconciler(Engine engine, InstanceService instances, LostInstancePolicy onLost) {
         this.engine = engine;
+        this.instances = instances;
+        this.onLost = onLost == null ? LostInstancePolicy.REPORT : onLost;
     }
 
-    /** One pass over every provider. Instances with an operation in flight are left alone. */
+    /** The operator's policy for instances a runtime lost. */
+    public LostInstancePolicy lostInstancePolicy() {
+        return onLost;
+    }
+
+    /**
+     * One pass over every provider: one inventory call per target (per provider when it cannot list one target
+     * alone), no call per instance. Instances with an operation in flight are left alone. A target that cannot be
+     * listed is reported as {@link Drift.Kind#UNREACHABLE} and the others are reconciled.
+     *
+     * @return the drifts seen; the repairs run as operations after this returns
+     */
     public List<Drift> reconcile() {
+        Desired desired = engine.db.read(em -> new Desired(
+                em.createQuery("select i.id, i.state, i.planId, i.activeOperation, i.stateReason, n.providerKind, n.target"
+                        + " from InstanceEntity i, NodeEntity n where i.nodeId = n.id", Object[].class).getResultList(),
+                em.createQuery("select distinct n.providerKind, n.target from NodeEntity n", Object[].class).getResultList(),
+                em.createQuery("select p from PlanEntity p", PlanEntity.class).getResultList()));
         List<Drift> drifts = new ArrayList<>();
         for (Map.Entry<String, RuntimeProvider> entry : engine.providers.entrySet()) {
             String kind = entry.getKey();
-            RuntimeProvider provider = entry.getValue();
-            Map<String, InstanceStatus> observed = new HashMap<>();
-            for (InstanceStatus s : provider.inventory()) observed.put(s.instanceId(), s);
-            List<InstanceEntity> expected = engine.db.read(em -> em.createQuery(
-                    "select i from InstanceEntity i, NodeEntity n where i.nodeId = n.id and n.providerKind = :k", InstanceEntity.class)
-                    .setParameter("k", kind).getResultList());
-            Map<String, InstanceEntity> known = new HashMap<>();
-            for (InstanceEntity i : expected) known.put(i.id, i);
-
-            for (InstanceEntity i : expected) {
-                InstanceState state = InstanceState.valueOf(i.state);
-                if (i.activeOperation != null || (state != InstanceState.ACTIVE && state != InstanceState.SUSPENDED)) continue;
-                InstanceStatus s = observed.get(i.id);
-                if (s == null) {
-                    drifts.add(recreate(provider, i, state, kind));
-                    continue;
-                }
-                drifts.addAll(repair(provider, i, state, s));
+            RuntimeInventory observed = RuntimeInventory.of(entry.getValue(), desired.targets(kind));
+            observed.failures().forEach((asked, e) -> drifts.add(unreachable(kind, asked, e)));
+            for (Wanted i : desired.instances(kind)) {
+                compare(i, observed, desired.limits(i.planId()), drifts);
             }
-            for (InstanceStatus s : observed.values()) {
-                InstanceEntity i = known.get(s.instanceId());
-                if (i == null || InstanceState.valueOf(i.state) == InstanceState.TERMINATED) {
-                    Drift d = new Drift(Drift.Kind.ORPHAN, s.instanceId(), "runtime " + kind + " holds an instance Berth does not run", false);
+            for (InstanceStatus s : observed.instances().values()) {
+                Wanted i = desired.instance(kind, s.instanceId());
+                if (i == null || i.state() == InstanceState.TERMINATED) {
+                    Drift d = new Drift(Drift.Kind.ORPHAN, s.instanceId(), "runtime " + kind + " holds an instance Berth does not run", null);
                     log.warn("drift {}: {}", d.kind(), d);
                     engine.events.publish(new BerthEvent(BerthEvent.Type.DRIFT_DETECTED, s.instanceId(), null, engine.clock.instant(), d.detail()));
                     drifts.add(d);
@@ -85,51 +107,105 @@ public final class Reconciler {
         return drifts;
     }
 
-    private List<Drift> repair(RuntimeProvider provider, InstanceEntity i, InstanceState state, InstanceStatus s) {
-        List<Drift> out = new ArrayList<>();
-        try {
-            if (state == InstanceState.ACTIVE && s.state() == RuntimeState.STOPPED) {
-                provider.resume(i.id);
-                out.add(repaired(i, Drift.Kind.STATE, "was stopped, started again"));
-            } else if (state == InstanceState.SUSPENDED && s.state() == RuntimeState.RUNNING) {
-                provider.suspend(i.id);
-                out.add(repaired(i, Drift.Kind.STATE, "was running while suspended, stopped again"));
-            }
-            Plan plan = PlanService.toPlan(engine.db.read(em -> em.find(PlanEntity.class, i.planId)));
-            if (s.appliedLimits() != null && !s.appliedLimits().equals(plan.resources())) {
-                provider.changePlan(i.id, plan.resources());
-                out.add(repaired(i, Drift.Kind.LIMITS, "limits " + s.appliedLimits() + " re-applied as " + plan.resources()));
-            }
-        } catch (RuntimeException e) {
-            out.add(report(i, Drift.Kind.STATE, "repair failed: " + e.getMessage()));
+    private void compare(Wanted i, RuntimeInventory observed, ResourceLimits limits, List<Drift> drifts) {
+        if (i.activeOperation() != null || (i.state() != InstanceState.ACTIVE && i.state() != InstanceState.SUSPENDED)
+                || observed.unreachable().contains(i.target())) {
+            return; // busy, not expected to run, or its target did not answer: looked at again next pass
         }
-        return out;
-    }
-
-    /**
-     * The runtime lost an instance Berth runs (a container removed by hand): provisions it again on its node.
-     * Providers find the instance's data (volumes) by its id, so it comes back with its data; a suspended one
-     * is stopped again.
-     */
-    private Drift recreate(RuntimeProvider provider, InstanceEntity i, InstanceState state, String kind) {
-        try {
-            provider.provision(engine.provisionRequest(i, i.appVersion));
-            if (state == InstanceState.SUSPENDED) {
-                provider.suspend(i.id);
+        InstanceStatus s = observed.instances().get(i.id());
+        if (s == null) {
+            if (i.stateReason() != null && i.stateReason().startsWith(RepairRecipe.LOST)) {
+                drifts.add(new Drift(Drift.Kind.MISSING, i.id(), "still lost, reported before: " + i.stateReason(), null));
+                return; // the operator has heard of it once; a message every pass helps nobody
             }
-            return repaired(i, Drift.Kind.MISSING, "runtime " + kind + " did not hold it; provisioned again on its node");
-        } catch (RuntimeException e) {
-            return report(i, Drift.Kind.MISSING, "runtime " + kind + " does not hold it; recreating failed: " + e.getMessage());
+            drifts.add(repair(i, Drift.Kind.MISSING, EnumSet.of(Drift.Kind.MISSING),
+                    "runtime does not hold it; policy " + onLost));
+            return;
+        }
+        Set<Drift.Kind> seen = EnumSet.noneOf(Drift.Kind.class);
+        List<String> details = new ArrayList<>();
+        if (i.state() == InstanceState.ACTIVE && s.state() == RuntimeState.STOPPED) {
+            seen.add(Drift.Kind.STATE);
+            details.add("stopped while ACTIVE");
+        } else if (i.state() == InstanceState.SUSPENDED && s.state() == RuntimeState.RUNNING) {
+            seen.add(Drift.Kind.STATE);
+            details.add("running while SUSPENDED");
+        }
+        if (s.appliedLimits() != null && limits != null && !s.appliedLimits().equals(limits)) {
+            seen.add(Drift.Kind.LIMITS);
+            details.add("limits " + s.appliedLimits() + " instead of " + limits);
+        }
+        if (seen.isEmpty()) {
+            return;
+        }
+        Drift first = repair(i, seen.iterator().next(), seen, String.join("; ", details));
+        // one operation repairs them all; each kind is still reported on its own
+        for (Drift.Kind k : seen) {
+            drifts.add(new Drift(k, first.instanceId(), first.detail(), first.repairOperation()));
         }
     }
 
-    private Drift repaired(InstanceEntity i, Drift.Kind kind, String detail) {
-        engine.publish(BerthEvent.Type.DRIFT_REPAIRED, i, detail);
-        return new Drift(kind, i.id, detail, true);
+    /** Accepts a REPAIR of {@code i}, unless another operation holds it now (then the next pass looks again). */
+    private Drift repair(Wanted i, Drift.Kind kind, Set<Drift.Kind> seen, String detail) {
+        var params = new OperationParams.Repair(seen, onLost, null);
+        try {
+            var op = instances.command(i.id(), em -> instances.accept(em, i.id(), params,
+                    InstanceState.ACTIVE, InstanceState.SUSPENDED));
+            log.info("drift {} on instance {} ({}): repair {} started", seen, i.id(), detail, op.id());
+            return new Drift(kind, i.id(), detail, op.id());
+        } catch (ConflictException e) {
+            // changed since the snapshot: another operation holds it, or (an IllegalTransitionException, which is a
+            // ConflictException) it is no longer expected to run
+            log.debug("drift {} on instance {} not repaired this pass: {}", seen, i.id(), e.getMessage());
+            return new Drift(kind, i.id(), detail + " (not repaired this pass: " + e.getMessage() + ")", null);
+        }
     }
 
-    private Drift report(InstanceEntity i, Drift.Kind kind, String detail) {
-        engine.publish(BerthEvent.Type.DRIFT_DETECTED, i, detail);
-        return new Drift(kind, i.id, detail, false);
+    private Drift unreachable(String kind, String asked, RuntimeException e) {
+        String detail = "runtime " + kind + " (" + asked + ") could not list its instances: " + e.getMessage();
+        log.warn("reconcile: {}", detail);
+        engine.events.publish(new BerthEvent(BerthEvent.Type.DRIFT_DETECTED, null, null, engine.clock.instant(), detail));
+        return new Drift(Drift.Kind.UNREACHABLE, null, detail, null);
+    }
+
+    /** An instance as the database wants it, read once per pass. */
+    private record Wanted(String id, InstanceState state, String planId, String activeOperation, String stateReason,
+                          String kind, String target) { }
+
+    /** Everything a pass compares against, from three queries. */
+    private static final class Desired {
+        private final Map<String, Map<String, Wanted>> byKind = new HashMap<>();
+        private final Map<String, Set<String>> targets = new HashMap<>();
+        private final Map<String, ResourceLimits> limits = new HashMap<>();
+
+        Desired(List<Object[]> instances, List<Object[]> nodes, List<PlanEntity> plans) {
+            for (Object[] r : instances) {
+                Wanted w = new Wanted((String) r[0], InstanceState.valueOf((String) r[1]), (String) r[2], (String) r[3],
+                        (String) r[4], (String) r[5], (String) r[6]);
+                byKind.computeIfAbsent(w.kind(), k -> new HashMap<>()).put(w.id(), w);
+            }
+            for (Object[] n : nodes) {
+                targets.computeIfAbsent((String) n[0], k -> new java.util.TreeSet<>()).add((String) n[1]);
+            }
+            for (PlanEntity p : plans) {
+                limits.put(p.id, PlanService.toPlan(p).resources());
+            }
+        }
+
+        Set<String> targets(String kind) {
+            return targets.getOrDefault(kind, Set.of());
+        }
+
+        Iterable<Wanted> instances(String kind) {
+            return byKind.getOrDefault(kind, Map.of()).values();
+        }
+
+        Wanted instance(String kind, String id) {
+            return byKind.getOrDefault(kind, Map.of()).get(id);
+        }
+
+        ResourceLimits limits(String planId) {
+            return limits.get(planId);
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.berth.spi.ProvisionRequest;
 import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.RuntimeProvider;
 import dev.berth.spi.RuntimeState;
+import dev.berth.spi.TargetInventorySupport;
 import dev.berth.spi.error.BerthException;
 import dev.berth.spi.error.InsufficientCapacityException;
 import dev.berth.spi.error.InvalidSpecException;
@@ -28,8 +29,8 @@ import java.util.Optional;
  * The reference {@link RuntimeProvider} (kind {@value #KIND}): instances are records in memory, their
  * persistent data (the "volumes") a string map per instance. It passes the provider TCK, offers backups,
  * migration and live resize, and lets tests inject faults per {@link Verb} (see {@link FaultInjecting}; the
- * subject passed to hooks is the instance id, null for {@link Verb#INVENTORY}, {@link Verb#NODES} and
- * {@link Verb#TEST_CONNECTION}).
+ * subject passed to hooks is the instance id, null for {@link Verb#NODES}, {@link Verb#TEST_CONNECTION} and
+ * {@link Verb#INVENTORY} of every target, the target for {@link Verb#INVENTORY} of one target).
  *
  * <p>Behaviour worth knowing in engine tests:
  * <ul>
@@ -209,6 +210,26 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         return call(Verb.INVENTORY, null, () -> {
             synchronized (lock) {
                 return instances.values().stream().map(HeldInstance::status).toList();
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc} Offered always: {@link Verb#INVENTORY} calls through it pass the target to hooks as their
+     * subject, so a test can make one target unreachable.
+     */
+    @Override
+    public Optional<TargetInventorySupport> targetInventory() {
+        return Optional.of(this::inventoryOf);
+    }
+
+    private List<InstanceStatus> inventoryOf(String target) {
+        if (target == null || !targets.capacities().containsKey(target)) {
+            throw new InvalidSpecException("target", "unknown target '" + target + "'");
+        }
+        return call(Verb.INVENTORY, target, () -> {
+            synchronized (lock) {
+                return instances.values().stream().filter(h -> target.equals(h.target)).map(HeldInstance::status).toList();
             }
         });
     }

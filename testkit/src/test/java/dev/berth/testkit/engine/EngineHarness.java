@@ -10,6 +10,7 @@ import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.lifecycle.EngineSettings;
+import dev.berth.core.lifecycle.LostInstancePolicy;
 import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.node.Capacity;
 import dev.berth.core.node.Node;
@@ -66,12 +67,13 @@ final class EngineHarness implements AutoCloseable {
                           InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, EngineSettings settings,
                           StepListener listener) {
         this(database, provider, dns, notifier, backups, clock, settings, listener, notifier, Catalog.builtin(),
-                NotificationSettings.defaults());
+                NotificationSettings.defaults(), LostInstancePolicy.REPORT);
     }
 
     private EngineHarness(DatabaseSettings database, InMemoryProvider provider, InMemoryDnsProvider dns,
                           InMemoryNotifier notifier, InMemoryBackupStore backups, FakeClock clock, EngineSettings settings,
-                          StepListener listener, Notifier notifierInUse, Catalog catalog, NotificationSettings notifications) {
+                          StepListener listener, Notifier notifierInUse, Catalog catalog, NotificationSettings notifications,
+                          LostInstancePolicy onLost) {
         this.database = database;
         this.provider = provider;
         this.dns = dns;
@@ -81,7 +83,7 @@ final class EngineHarness implements AutoCloseable {
         // built through the Guice module (the path Guice hosts take), which also lets a test reach the
         // database pool to simulate a crash
         var config = new BerthConfig(database, KEYSET, List.of(provider), catalog, new LeastInstancesStrategy(),
-                dns, notifierInUse, backups, clock, settings, listener, notifications);
+                dns, notifierInUse, backups, clock, settings, listener, notifications, onLost);
         this.injector = Guice.createInjector(new BerthModule(config));
         this.berth = injector.getInstance(Berth.class).start();
     }
@@ -109,8 +111,22 @@ final class EngineHarness implements AutoCloseable {
         FakeClock clock = new FakeClock(T0);
         return new EngineHarness(database, runtime().target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
                 new InMemoryDnsProvider(), notifier instanceof InMemoryNotifier m ? m : null, new InMemoryBackupStore(clock), clock,
-                settings, StepListener.NONE, notifier, catalog, notifications);
+                settings, StepListener.NONE, notifier, catalog, notifications, LostInstancePolicy.REPORT);
     }
+
+    /**
+     * A fresh harness whose reconciler treats instances a runtime lost as {@code onLost} says, over a runtime with
+     * the given targets, with operator messages going to {@value #OPERATOR}.
+     */
+    static EngineHarness create(DatabaseSettings database, LostInstancePolicy onLost, Map<String, Capacity> targets) {
+        FakeClock clock = new FakeClock(T0);
+        InMemoryNotifier notifier = new InMemoryNotifier();
+        return new EngineHarness(database, InMemoryProvider.builder().targets(targets).clock(clock).build(),
+                new InMemoryDnsProvider(), notifier, new InMemoryBackupStore(clock), clock, settings("worker-a"),
+                StepListener.NONE, notifier, Catalog.builtin(), NotificationSettings.defaults().withOperatorEmail(OPERATOR), onLost);
+    }
+
+    static final String OPERATOR = "ops@example.com";
 
     /** A fresh harness over a runtime built from {@code runtime}, plus the default target. */
     static EngineHarness create(DatabaseSettings database, InMemoryProviderBuilder runtime) {
