@@ -6,6 +6,7 @@ import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.RuntimeState;
 import dev.berth.spi.SecretValue;
 import dev.berth.spi.backup.BackupManifest;
+import dev.berth.spi.error.BerthException;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Apps that run as a non-root user and expect their image's data directory (owner and seed files) on a fresh
@@ -77,6 +79,26 @@ class DockerNonRootAppIT {
         assertThat(provider.status(id).state()).isEqualTo(RuntimeState.RUNNING);
         assertThat(exec(id, "cat", "/data/own-file")).isEqualTo("mine\n");
         assertThat(exec(id, "cat", NonRootTestImage.SEED)).isEqualTo(NonRootTestImage.SEED_CONTENT);
+    }
+
+    @Test
+    void aComponentThatExitsAtOnceFailsTheProvisionFastWithItsLastLogLineAndNoSecret() {
+        String id = newId();
+        String secret = "s3cr3t-" + id;
+        ComponentSpec crashing = NonRootTestImage.component(Map.of("CRASH_MESSAGE", "fatal: config file /etc/app.conf is broken"),
+                Map.of("APP_SECRET", SecretValue.of(secret)), Duration.ofMinutes(2));
+        long start = System.nanoTime();
+
+        Throwable thrown = catchThrowable(() -> provider.provision(request(id, crashing)));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("failed long before the readiness timeout")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(thrown).isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("component app of instance " + id)
+                .hasMessageContaining("fatal: config file /etc/app.conf is broken")
+                .hasMessageContaining("booting with key ****")
+                .hasMessageNotContaining(secret);
+        assertThat(thrown.getMessage()).containsAnyOf("exited with code 3", "keeps restarting");
     }
 
     static ProvisionRequest request(String id, ComponentSpec component) {
