@@ -7,6 +7,7 @@ import dev.berth.docker.create.ContainerFactory;
 import dev.berth.docker.create.DataVolumes;
 import dev.berth.docker.create.PlanVolumes;
 import dev.berth.docker.create.ReadinessGate;
+import dev.berth.docker.exec.DockerExec;
 import dev.berth.docker.host.DockerHost;
 import dev.berth.docker.inventory.DockerLogs;
 import dev.berth.docker.inventory.InstanceStatuses;
@@ -17,6 +18,7 @@ import dev.berth.docker.migration.DockerMigration;
 import dev.berth.docker.network.TenantNetworks;
 import dev.berth.docker.upgrade.Upgrade;
 import dev.berth.spi.BackupSupport;
+import dev.berth.spi.ExecSupport;
 import dev.berth.spi.InstanceStatus;
 import dev.berth.spi.LiveResizeSupport;
 import dev.berth.spi.LogSupport;
@@ -70,6 +72,7 @@ public final class DockerProvider implements RuntimeProvider {
     private final MigrationSupport migration;
     private final LiveResizeSupport liveResize = new DockerLiveResize();
     private final LogSupport logs;
+    private final ExecSupport exec;
 
     /** A provider over the configured hosts; does not contact them (see {@link #testConnection()}). */
     public DockerProvider(DockerSettings settings) {
@@ -97,6 +100,7 @@ public final class DockerProvider implements RuntimeProvider {
         backups = new DockerBackups(locator, plans, volumes, transfer, clock);
         migration = new DockerMigration(locator, containers, plans, transfer, statuses);
         logs = new DockerLogs(locator);
+        exec = new DockerExec(locator);
     }
 
     @Override
@@ -180,6 +184,11 @@ public final class DockerProvider implements RuntimeProvider {
     @Override
     public Optional<LogSupport> logs() {
         return Optional.of(logs);
+    }
+
+    @Override
+    public Optional<ExecSupport> exec() {
+        return Optional.of(exec);
     }
 
     @Override

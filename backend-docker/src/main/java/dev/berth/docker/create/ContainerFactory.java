@@ -44,15 +44,18 @@ public final class ContainerFactory {
 
     /**
      * Creates (does not start) the container of component {@code index}; returns its id. {@code volumes} maps
-     * the component's volume names to Docker volume names ({@link DataVolumes#ensureVolumes}).
+     * the component's volume names to Docker volume names ({@link DataVolumes#ensureVolumes}). {@code noCopy}
+     * mounts them without Docker's copy-up of the image's files: only for volumes Berth fills from an archive.
      */
     public String create(DockerHost host, InstanceSpec spec, int index, String network, Map<String, String> volumes, boolean noCopy) {
         ComponentSpec c = spec.components().get(index);
         ResourceSplit split = ResourceSplit.of(spec.resources(), index, spec.components().size());
         List<Bind> binds = new ArrayList<>();
         for (ComponentSpec.Volume v : c.volumes()) {
-            // noCopy: a restored volume must hold exactly the archive, not the image's files at that path
-            binds.add(new Bind(volumes.get(v.name()), new Volume(v.path()), noCopy));
+            // Bind writes ",nocopy" for any non-null flag, false included, so "copy" must be null: a fresh volume
+            // then gets the image's directory (content, owner, mode), which a non-root image needs to write its
+            // data. noCopy only where Berth fills the volume itself: a restored volume must hold exactly the archive.
+            binds.add(new Bind(volumes.get(v.name()), new Volume(v.path()), noCopy ? Boolean.TRUE : null));
         }
         HostConfig hc = HostConfig.newHostConfig()
                 .withNanoCPUs(split.nanoCpus())

@@ -41,10 +41,13 @@ public final class ReadinessGate {
      * Waits until every one of these containers that has a readiness probe passes it; returns them inspected
      * after they are ready (for the status).
      *
-     * @throws NotReadyException when one does not pass in time
+     * @throws NotReadyException        when one does not pass in time
+     * @throws ComponentFailedException when one exits, keeps restarting or is killed for lack of memory meanwhile
      */
     public List<InspectContainerResponse> awaitReady(DockerHost host, List<String> containerIds) {
         List<InspectContainerResponse> ready = new ArrayList<>();
+        // every container is watched while any one is awaited: an app waiting for its crashed database fails fast
+        CrashWatch crashes = new CrashWatch(host, containerIds);
         for (String id : containerIds) {
             InspectContainerResponse c = host.inspect(id);
             ComponentSpec.Readiness r = InstanceSpec.readiness(DockerLabels.read(c, DockerLabels.READINESS, ""));
@@ -56,7 +59,7 @@ public final class ReadinessGate {
                 AtomicReference<Optional<String>> known = new AtomicReference<>(TenantNetworks.address(c, network));
                 probe.await(what, r, () -> known.get().isPresent() ? known.get()
                                 : known.updateAndGet(k -> TenantNetworks.address(host.inspect(id), network)),
-                        r.timeout() == null ? settings.readinessTimeout() : r.timeout());
+                        r.timeout() == null ? settings.readinessTimeout() : r.timeout(), crashes::check);
                 c = host.inspect(id);
             }
             ready.add(c);

@@ -30,14 +30,16 @@ final class ReadinessProbe {
 
     /**
      * Polls until the probe succeeds or {@code timeout} passes. {@code address} gives the container's current
-     * IP (empty while it has none, e.g. when it is restarting).
+     * IP (empty while it has none, e.g. when it is restarting); {@code watch} runs before each try and throws
+     * to end the wait at once (a component that crashed will not become ready).
      *
      * @throws NotReadyException when the deadline passes
      */
-    void await(String what, ComponentSpec.Readiness probe, Supplier<Optional<String>> address, Duration timeout) {
+    void await(String what, ComponentSpec.Readiness probe, Supplier<Optional<String>> address, Duration timeout, Runnable watch) {
         // the last failure, so that the timeout says why the component was not ready
         AtomicReference<String> last = new AtomicReference<>("no address yet");
         Poll.every(POLL).atMost(timeout).untilTrue(() -> {
+            watch.run();
             Optional<String> ip = address.get();
             if (ip.isEmpty()) {
                 return false;

@@ -3,6 +3,7 @@ package dev.berth.docker.upgrade;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Container;
+import dev.berth.docker.create.ComponentFailedException;
 import dev.berth.docker.create.ContainerFactory;
 import dev.berth.docker.create.DataVolumes;
 import dev.berth.docker.create.InstanceSpec;
@@ -96,7 +97,7 @@ public final class Upgrade {
                     host.start(c.getId());
                 }
             }
-            if (e instanceof NotReadyException) {
+            if (e instanceof NotReadyException || e instanceof ComponentFailedException) {
                 throw new BerthException("upgrade of instance " + spec.instanceId() + " to " + spec.appVersion()
                         + " was rolled back to " + oldVersion + ": " + e.getMessage(), false, e);
             }
