@@ -115,20 +115,27 @@ final class Allocation {
     }
 
     /**
-     * Locks one node row (SELECT … FOR UPDATE) and returns it as it is now, or null when it is gone. The row stays
-     * locked until the transaction (or the savepoint it was taken in) ends.
+     * Locks one node row (SELECT … FOR UPDATE) and returns it as it is now, or null when it is gone or, with
+     * {@code skipLocked}, when another transaction holds it. The row stays locked until the transaction (or the
+     * savepoint it was taken in) ends.
      *
-     * @param inContext whether this transaction has read the node rows already (they are then managed, and are
-     *                  refreshed under the lock rather than trusted)
+     * @param inContext  whether this transaction has read the node rows already (they are then managed, and are
+     *                   refreshed under the lock rather than trusted; always waits)
+     * @param skipLocked do not wait for a row another transaction holds (SKIP LOCKED)
      */
-    static Node lock(EntityManager em, String nodeId, boolean inContext) {
+    static Node lock(EntityManager em, String nodeId, boolean inContext, boolean skipLocked) {
         NodeEntity n;
         if (inContext) {
             n = em.find(NodeEntity.class, nodeId);
             if (n != null) em.refresh(n, LockModeType.PESSIMISTIC_WRITE);
         } else {
-            n = em.find(NodeEntity.class, nodeId, LockModeType.PESSIMISTIC_WRITE);
+            n = em.find(NodeEntity.class, nodeId, LockModeType.PESSIMISTIC_WRITE,
+                    skipLocked ? Map.of(LOCK_TIMEOUT, SKIP_LOCKED) : Map.of());
         }
         return n == null ? null : NodeService.toNode(n);
     }
+
+    private static final String LOCK_TIMEOUT = "jakarta.persistence.lock.timeout";
+    /** Hibernate's lock timeout meaning SKIP LOCKED. */
+    private static final int SKIP_LOCKED = -2;
 }

@@ -110,6 +110,15 @@ final class FleetSnapshot {
         anonymous.set(k, fresh.candidate(null));
     }
 
+    /**
+     * Counts a placement on {@code nodeId} before it is confirmed (kube-scheduler's "assume"), so that this process's
+     * other threads look elsewhere meanwhile; the confirmation or refusal replaces it with the node's real load.
+     */
+    synchronized void assume(String nodeId, String tenantId, dev.berth.core.node.Capacity demand) {
+        Integer k = index.get(nodeId);
+        if (k != null) update(loads.get(k).plus(tenantId, demand));
+    }
+
     /** The node's load as last known, or null. */
     synchronized NodeLoad get(String nodeId) {
         Integer k = index.get(nodeId);

@@ -23,8 +23,10 @@ import java.sql.Connection;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -101,15 +103,24 @@ final class Placement {
             return PlacementDecision.placed(i.nodeId);
         }
         Map<String, String> refused = new TreeMap<>(); // node → why, as re-read under its lock
+        Set<String> busy = new HashSet<>();             // nodes another transaction held when tried
         boolean fleetInContext = false;
+        boolean wait = false;
         int loads = 0;
         while (true) {
             if (snapshot.expired()) {
                 fleetInContext |= reload(em);
                 loads++;
             }
-            PlacementDecision decision = strategy.place(request, snapshot.candidates(i.tenantId, refused.keySet()));
+            Set<String> excluded = new HashSet<>(refused.keySet());
+            excluded.addAll(busy);
+            PlacementDecision decision = strategy.place(request, snapshot.candidates(i.tenantId, excluded));
             if (decision.nodeId() == null) {
+                if (!busy.isEmpty()) {
+                    busy.clear(); // the nodes others were placing on: now wait for them (holding no other lock)
+                    wait = true;
+                    continue;
+                }
                 // an older view may miss room freed since: look again first (a bounded number of times, other threads
                 // may invalidate or load concurrently)
                 if ((snapshot.expired() || snapshot.loadedBefore(since)) && loads < MAX_LOADS) {
@@ -122,36 +133,56 @@ final class Placement {
                 return decision;
             }
             String nodeId = decision.nodeId();
-            Optional<String> why = bind(em, i, op, request, nodeId, fleetInContext || refused.containsKey(nodeId));
-            if (why.isEmpty()) {
+            snapshot.assume(nodeId, i.tenantId, request.demand());
+            Bind result = bind(em, i, op, request, nodeId, fleetInContext || refused.containsKey(nodeId), !wait);
+            if (result instanceof Bind.Placed) {
                 placed.incrementAndGet();
                 return decision;
+            } else if (result instanceof Bind.Refused r) {
+                conflicts.incrementAndGet();
+                refused.put(nodeId, r.why());
+            } else {
+                busy.add(nodeId);
             }
-            conflicts.incrementAndGet();
-            refused.put(nodeId, why.get());
         }
     }
 
+    /** How binding an instance to the chosen node went. */
+    private sealed interface Bind {
+        record Placed() implements Bind { }
+
+        /** Another transaction holds the node's lock (only when not waiting for it). */
+        record Busy() implements Bind { }
+
+        /** The node, re-read under its lock, cannot take the instance. */
+        record Refused(String why) implements Bind { }
+    }
+
     /**
-     * Locks {@code nodeId}, re-reads its load and, when the instance still fits, records the placement; otherwise
-     * rolls the attempt back (releasing the lock) and says why the node refused.
+     * Locks {@code nodeId} (without waiting when {@code skipLocked}: a node another placement holds is left to it,
+     * so that processes whose snapshots agree do not queue up behind one row), re-reads its load and, when the
+     * instance still fits, records the placement; otherwise rolls the attempt back, releasing the lock.
      */
-    private Optional<String> bind(EntityManager em, InstanceEntity i, OperationEntity op, PlacementRequest request,
-                                  String nodeId, boolean inContext) {
+    private Bind bind(EntityManager em, InstanceEntity i, OperationEntity op, PlacementRequest request, String nodeId,
+                      boolean inContext, boolean skipLocked) {
         em.flush(); // the savepoint must not roll back the caller's pending changes
         Savepoint savepoint = em.unwrap(Session.class).doReturningWork(Connection::setSavepoint);
-        Node node = Allocation.lock(em, nodeId, inContext);
+        Node node = Allocation.lock(em, nodeId, inContext, skipLocked);
+        if (node == null && skipLocked && !inContext) {
+            rollback(em, savepoint);
+            return new Bind.Busy(); // or gone: waiting for it next time tells
+        }
         if (node == null || !engine.providers.containsKey(node.providerKind())) {
             rollback(em, savepoint);
             snapshot.invalidate();
-            return Optional.of("node is gone");
+            return new Bind.Refused("node is gone");
         }
         NodeLoad load = Allocation.load(em, node);
         Optional<String> why = NodeFilters.rejection(request, load.candidate(i.tenantId));
         if (why.isPresent()) {
             rollback(em, savepoint);
             snapshot.update(load);
-            return why;
+            return new Bind.Refused(why.get());
         }
         // still under the lock: later placements on this node, in any thread, read it after this one
         snapshot.update(load.plus(i.tenantId, request.demand()));
@@ -163,7 +194,7 @@ final class Placement {
         OperationEntity o = em.find(OperationEntity.class, op.id);
         o.params = new OperationParams.Provision(true).toMap();
         op.params = o.params;
-        return Optional.empty();
+        return new Bind.Placed();
     }
 
     private static void rollback(EntityManager em, Savepoint savepoint) {
