@@ -91,16 +91,51 @@ final class Allocation {
 
     /** One node with its load, for checks on a single node (a plan change). */
     static NodeCandidate candidate(EntityManager em, Node node, String tenantId) {
-        List<Object[]> rows = em.createQuery("select i.planId, i.tenantId from InstanceEntity i"
-                + " where (i.nodeId = :n or i.targetNodeId = :n) and " + LIVE, Object[].class)
+        return load(em, node).candidate(tenantId);
+    }
+
+    /**
+     * One node with its load and tenant counts, read now in one query (instances joined with their plans). Under
+     * the node's row lock this is exact until the transaction ends: every placement or reservation on the node
+     * takes that lock first.
+     */
+    static NodeLoad load(EntityManager em, Node node) {
+        List<Object[]> rows = em.createQuery("select i.tenantId, p from InstanceEntity i, PlanEntity p where p.id = i.planId"
+                + " and (i.nodeId = :n or i.targetNodeId = :n) and " + LIVE, Object[].class)
                 .setParameter("n", node.id()).getResultList();
         Capacity used = Capacity.ZERO;
-        int tenantCount = 0;
+        Map<String, Integer> tenants = new HashMap<>();
         Map<String, Capacity> demandByPlan = new HashMap<>();
         for (Object[] row : rows) {
-            used = used.plus(demandByPlan.computeIfAbsent((String) row[0], id -> demand(PlanService.toPlan(em.find(PlanEntity.class, id)))));
-            if (row[1].equals(tenantId)) tenantCount++;
+            PlanEntity p = (PlanEntity) row[1];
+            used = used.plus(demandByPlan.computeIfAbsent(p.id, id -> demand(PlanService.toPlan(p))));
+            tenants.merge((String) row[0], 1, Integer::sum);
         }
-        return new NodeCandidate(node, used, rows.size(), tenantCount);
+        return new NodeLoad(node, used, rows.size(), tenants);
     }
+
+    /**
+     * Locks one node row (SELECT … FOR UPDATE) and returns it as it is now, or null when it is gone or, with
+     * {@code skipLocked}, when another transaction holds it. The row stays locked until the transaction (or the
+     * savepoint it was taken in) ends.
+     *
+     * @param inContext  whether this transaction has read the node rows already (they are then managed, and are
+     *                   refreshed under the lock rather than trusted; always waits)
+     * @param skipLocked do not wait for a row another transaction holds (SKIP LOCKED)
+     */
+    static Node lock(EntityManager em, String nodeId, boolean inContext, boolean skipLocked) {
+        NodeEntity n;
+        if (inContext) {
+            n = em.find(NodeEntity.class, nodeId);
+            if (n != null) em.refresh(n, LockModeType.PESSIMISTIC_WRITE);
+        } else {
+            n = em.find(NodeEntity.class, nodeId, LockModeType.PESSIMISTIC_WRITE,
+                    skipLocked ? Map.of(LOCK_TIMEOUT, SKIP_LOCKED) : Map.of());
+        }
+        return n == null ? null : NodeService.toNode(n);
+    }
+
+    private static final String LOCK_TIMEOUT = "jakarta.persistence.lock.timeout";
+    /** Hibernate's lock timeout meaning SKIP LOCKED. */
+    private static final int SKIP_LOCKED = -2;
 }

@@ -7,6 +7,7 @@ import dev.berth.core.placement.CapacityCheck;
 import dev.berth.core.placement.MigrationPlanner;
 import dev.berth.core.placement.NodeCandidate;
 import dev.berth.core.placement.PlacementRequest;
+import dev.berth.core.placement.PlacementStats;
 import dev.berth.core.plan.Plan;
 import dev.berth.core.plan.PlanService;
 import dev.berth.core.store.InstanceEntity;
@@ -83,6 +84,14 @@ public final class CapacityService {
             if (n == null) throw new dev.berth.spi.error.NotFoundException("node", nodeId);
             return Allocation.candidate(em, NodeService.toNode(n), "");
         });
+    }
+
+    /**
+     * How this process's placements went since it started: placed, queued, conflicts (a node chosen from the
+     * snapshot that no longer had room once locked) and full reads of the fleet.
+     */
+    public PlacementStats placementStats() {
+        return placement.stats();
     }
 
     /**

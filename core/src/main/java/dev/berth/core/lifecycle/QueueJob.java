@@ -27,13 +27,18 @@ final class QueueJob {
 
     /**
      * Places queued instances, oldest first, when capacity has appeared (a node added or back online, an instance
-     * terminated or moved away): each gets its placement decision in turn, under the node locks, so an older
-     * instance always chooses before a younger one; one that still fits nowhere stays queued without holding up
+     * terminated or moved away): each gets its placement decision in turn (one thread: an older instance
+     * always chooses before a younger one); one that still fits nowhere stays queued without holding up
      * younger, smaller ones. Placed instances continue their provision on the workers.
      *
      * @return how many queued instances were placed
      */
     int run() {
+        // this job runs when capacity appeared in this process (or on its schedule): whatever the snapshot says
+        // about the fleet may be out of date, and every instance still queued after this run was refused by a
+        // fleet read after it started
+        long since = System.nanoTime();
+        placement.invalidateSnapshot();
         List<String> queued = engine.db.read(em -> em.createQuery(
                 "select i.id from InstanceEntity i where i.state = 'QUEUED' and i.activeOperation is not null order by i.createdAt, i.id",
                 String.class).getResultList());
@@ -45,7 +50,7 @@ final class QueueJob {
                     InstanceEntity i = em.find(InstanceEntity.class, id);
                     if (!InstanceState.QUEUED.name().equals(i.state) || i.activeOperation == null) return null;
                     OperationEntity o = em.find(OperationEntity.class, i.activeOperation);
-                    return placement.place(em, i, o, afterCommit).nodeId() != null ? o.id : null;
+                    return placement.place(em, i, o, afterCommit, since).nodeId() != null ? o.id : null;
                 });
                 afterCommit.forEach(Runnable::run);
                 if (op != null) {

@@ -368,6 +368,78 @@ abstract class PlacementEngineContract {
         }
     }
 
+    @Test
+    void aNodeFilledBehindTheSnapshotsBackIsRefusedUnderItsLockAndTheNextBestTakesTheInstanceNeverOverfilling()
+            throws Exception {
+        var h = harness();
+        var peer = h.peer("placement-peer", dev.berth.core.lifecycle.StepListener.NONE);
+        harnesses.add(peer);
+        h.node("node-a", "t-a", 3, Map.of());
+        h.node("node-b", "t-b", 3, Map.of());
+        h.node("node-c", "t-c", 3, Map.of());
+        h.berth.plans().save(plan("packed", "bin-pack", false)); // every snapshot's best node is the fullest one
+        Tenant t = h.tenant();
+        // two instances wait for a label no node has yet; one is placed: bin-pack, ties by id, node-a
+        List<String> late = List.of(provision(h, t, "packed", Map.of("pool", "late")).id(),
+                provision(h, t, "packed", Map.of("pool", "late")).id());
+        for (String id : late) h.awaitState(id, InstanceState.QUEUED);
+        assertThat(h.awaitState(provision(h, t, "packed", Map.of()).id(), InstanceState.ACTIVE).nodeId()).isEqualTo("node-a");
+        // both processes read the fleet now (their queue jobs try the queued two): node-a holds one of three
+        h.berth.jobs().placeQueued();
+        peer.berth.jobs().placeQueued();
+        long conflictsBefore = conflicts(h, peer);
+
+        // a third process labels node-a and places the two there: node-a is full, neither snapshot knows (the fake
+        // clock does not move, so they do not expire either)
+        var third = h.peer("placement-third", dev.berth.core.lifecycle.StepListener.NONE);
+        harnesses.add(third);
+        third.berth.nodes().update("node-a", NodeUpdate.none().withLabels(Map.of("pool", "late")));
+        for (String id : late) assertThat(h.awaitState(id, InstanceState.ACTIVE).nodeId()).isEqualTo("node-a");
+        third.close();
+
+        // whichever process places the next one picks node-a from its snapshot, finds it full under its lock and
+        // takes the next best, node-b
+        Instance retried = h.awaitState(provision(h, t, "packed", Map.of()).id(), InstanceState.ACTIVE);
+        assertThat(retried.nodeId()).isEqualTo("node-b");
+        assertThat(conflicts(h, peer)).isEqualTo(conflictsBefore + 1);
+
+        // then both processes race for the last 5 slots (2 on node-b, 3 on node-c) with 10 placements
+        int n = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Instance>> futures = new ArrayList<>();
+        try {
+            for (int k = 0; k < n; k++) {
+                var via = k % 2 == 0 ? h : peer;
+                futures.add(pool.submit((Callable<Instance>) () -> {
+                    go.await();
+                    return provision(via, t, "packed", Map.of());
+                }));
+            }
+            go.countDown();
+            List<String> ids = new ArrayList<>();
+            for (var f : futures) ids.add(f.get().id());
+            EngineContract.await(() -> ids.stream().map(id -> h.berth.instances().get(id).state())
+                    .allMatch(s -> s == InstanceState.ACTIVE || s == InstanceState.QUEUED));
+            var raced = ids.stream().map(id -> h.berth.instances().get(id)).toList();
+            assertThat(raced).filteredOn(i -> i.state() == InstanceState.ACTIVE).hasSize(5)
+                    .extracting(Instance::nodeId).containsExactlyInAnyOrder("node-b", "node-b", "node-c", "node-c", "node-c");
+            assertThat(raced).filteredOn(i -> i.state() == InstanceState.QUEUED).hasSize(n - 5);
+            for (String node : List.of("node-a", "node-b", "node-c")) {
+                assertThat(h.berth.capacity().usage(node).instanceCount()).as(node).isEqualTo(3);
+            }
+            assertThat(h.provider.resourcesCreated()).isEqualTo(9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long conflicts(EngineHarness... processes) {
+        long sum = 0;
+        for (EngineHarness p : processes) sum += p.berth.capacity().placementStats().conflicts();
+        return sum;
+    }
+
     // ---- migration plan and evacuation ------------------------------------------------------------------------
 
     @Test
