@@ -70,7 +70,7 @@ class IntegrationDefaultsTest {
                 assertThat(berth.operations().get(backupOp).status()).isEqualTo(OperationStatus.SUCCEEDED);
                 BackupManifest m = berth.instances().backups(i.id()).get(0);
                 assertThat(m.encryptionKeyRef()).isEqualTo("N8N_ENCRYPTION_KEY");
-                assertThat(m.appVersion()).isEqualTo("2.10.2");
+                assertThat(m.appVersion()).isEqualTo("2.33.5");
                 assertThat(backups.resolve(i.id()).resolve(m.backupId() + ".archive")).exists();
                 assertThat(Files.readString(backups.resolve(i.id()).resolve(m.backupId() + ".manifest.json"))).contains(m.sha256());
 
