@@ -38,7 +38,8 @@ public final class Fixtures {
         }
         String host = appId + "-demo.apps.example.com";
         List<ComponentSpec> components = new TemplateResolver().resolve(app, app.defaultVersion(),
-                new InstanceContext(id, "tenant-7", appId + "-demo", host, "UTC"), secrets);
+                new InstanceContext(id, "tenant-7", appId + "-demo", host, "UTC",
+                        InstanceContext.Owner.of("owner@example.com", "Ada Lovelace")), secrets);
         return new ProvisionRequest(id, "tenant-7", appId + "-demo", host, appId, app.defaultVersion(), components, plan,
                 new NodeRef("node-a", "worker-1", Map.of("berth.dev/node-class", "large", "region", "eu")),
                 Map.of("example.com/customer", "c-42"));
