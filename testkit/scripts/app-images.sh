@@ -32,11 +32,10 @@ log() { printf 'app-images: %s\n' "$*" >&2; }
 # is rebuilt.
 HERE=$(dirname "$(readlink -f "$0")")
 recipe() {   # FUNCTION… -- FILE…
-    local fns=() files=()
+    local fns=()
     while (($#)) && [[ $1 != -- ]]; do fns+=("$1"); shift; done
-    (($#)) && shift
-    files=("$@")
-    { declare -f "${fns[@]}"; ((${#files[@]})) && cat "${files[@]}"; } | sha256sum | cut -c1-16
+    if (($#)); then shift; fi
+    { declare -f "${fns[@]}"; if (($#)); then cat "$@"; fi; } | sha256sum | cut -c1-16
 }
 have_image() {   # TAG RECIPE
     [[ $(docker image inspect -f '{{index .Config.Labels "berth.recipe"}}' "$1" 2>/dev/null) == "$2" ]]
