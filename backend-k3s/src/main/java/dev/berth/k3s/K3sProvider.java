@@ -2,12 +2,14 @@ package dev.berth.k3s;
 
 import dev.berth.k3s.backup.K3sBackups;
 import dev.berth.k3s.capacity.NodeUsage;
+import dev.berth.k3s.exec.K3sExec;
 import dev.berth.k3s.kube.InstanceNamespaces;
 import dev.berth.k3s.kube.KubeApi;
 import dev.berth.k3s.objects.InstanceObjects;
 import dev.berth.k3s.objects.Labels;
 import dev.berth.k3s.rollout.Workloads;
 import dev.berth.spi.BackupSupport;
+import dev.berth.spi.ExecSupport;
 import dev.berth.spi.InstanceStatus;
 import dev.berth.spi.NodeCapacity;
 import dev.berth.spi.ProvisionRequest;
@@ -37,7 +39,8 @@ import java.util.Optional;
  * terminate deletes the namespace and waits until it is gone.
  *
  * <p>Backup and restore are the {@link #backups()} capability ({@link K3sBackups}): every PVC of the instance as
- * one tar stream into the {@link BackupStore}, through an archiver Job and the API server's exec.
+ * one tar stream into the {@link BackupStore}, through an archiver Job and the API server's exec. Running a
+ * command in a component's pod is the {@link #exec()} capability ({@link K3sExec}), through the same exec.
  *
  * <p>This class is the entry point only: the verbs live in package-private helpers (lifecycle, status) and the
  * capability objects.
@@ -52,6 +55,7 @@ public final class K3sProvider implements RuntimeProvider {
     private final InstanceStatuses statuses;
     private final Lifecycle lifecycle;
     private final K3sBackups backups;
+    private final K3sExec exec;
 
     /** A provider over an already configured client (tests, hosts with their own client set-up). */
     public K3sProvider(K3sSettings settings, ApiClient client) {
@@ -63,6 +67,7 @@ public final class K3sProvider implements RuntimeProvider {
         this.statuses = new InstanceStatuses(kube, namespaces, workloads);
         this.lifecycle = new Lifecycle(settings, kube, objects, namespaces, workloads, statuses);
         this.backups = new K3sBackups(settings, kube, objects, namespaces, workloads);
+        this.exec = new K3sExec(kube, namespaces);
     }
 
     @Override
@@ -150,5 +155,11 @@ public final class K3sProvider implements RuntimeProvider {
     @Override
     public Optional<BackupSupport> backups() {
         return Optional.of(backups);
+    }
+
+    /** Commands run in a component's running pod through the API server's exec ({@link K3sExec}). */
+    @Override
+    public Optional<ExecSupport> exec() {
+        return Optional.of(exec);
     }
 }

@@ -1,14 +1,15 @@
 package dev.berth.k3s.backup;
 
 import dev.berth.k3s.K3sSettings;
+import dev.berth.k3s.kube.BoundedOutput;
+import dev.berth.k3s.kube.ExitStatus;
 import dev.berth.k3s.kube.KubeApi;
+import dev.berth.k3s.kube.PodExec;
 import dev.berth.k3s.objects.InstanceObjects;
 import dev.berth.k3s.objects.InstanceSpec;
 import dev.berth.spi.error.BerthException;
 import dev.berth.spi.error.UnavailableException;
 import dev.berth.spi.wait.Poll;
-import io.kubernetes.client.Exec;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
@@ -16,13 +17,13 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,15 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * Moves the contents of an instance's PVCs in and out of the cluster as one tar stream, the way
  * {@code kubectl cp} does: an archiver Job mounts the claims ({@link InstanceObjects#archiverJob}), and Berth runs
- * {@code tar} in its pod through the API server's {@code pods/exec} (WebSocket, channel protocol v4), reading
+ * {@code tar} in its pod through the API server's {@code pods/exec} ({@link PodExec}), reading
  * the archive from stdout or feeding it to stdin. The archive's top-level directories are the claim names.
  *
  * <p>Nothing but the API server is needed between Berth and the cluster: no object store the cluster must
@@ -55,6 +54,8 @@ final class ClaimArchiver {
     private static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "CreateContainerConfigError", "CreateContainerError");
     private static final int STDERR_LIMIT = 2048;
+    /** How much of the archive the pipe between the exec stream and the consumer holds. */
+    private static final int PIPE_SIZE = 256 * 1024;
 
     /**
      * Unpacks stdin (exactly {@code $1} bytes: the v4 exec protocol cannot signal the end of stdin) into scratch
@@ -78,11 +79,13 @@ final class ClaimArchiver {
     private final KubeApi kube;
     private final InstanceObjects objects;
     private final K3sSettings settings;
+    private final PodExec podExec;
 
     ClaimArchiver(KubeApi kube, InstanceObjects objects, K3sSettings settings) {
         this.kube = kube;
         this.objects = objects;
         this.settings = settings;
+        this.podExec = new PodExec(kube.client());
     }
 
     /**
@@ -98,18 +101,16 @@ final class ClaimArchiver {
         try {
             List<String> command = new ArrayList<>(List.of("tar", "-c", "-f", "-", "-C", InstanceObjects.ARCHIVER_VOLUMES));
             command.addAll(claims);
-            Process tar = exec(spec, pod, command, false);
-            // take stdout before anything else: client-java refuses a stream once the socket has closed, and tar's
-            // output (at least 10 KiB) holds the socket open in stdout's pipe until it is read
-            InputStream stdout = tar.getInputStream();
-            CompletableFuture<String> stderr = drain(tar.getErrorStream());
-            try (InputStream archive = new CheckedEnd(stdout, tar, stderr, "tar in " + pod)) {
+            // the archive flows through a pipe: the exec stream writes it as it comes, the consumer reads at its pace
+            PipedInputStream stdout = new PipedInputStream(PIPE_SIZE);
+            OutputStream sink = new PipedOutputStream(stdout);
+            BoundedOutput stderr = new BoundedOutput(STDERR_LIMIT);
+            try (PodExec.Session tar = exec(spec, pod, command, false, sink, stderr);
+                 InputStream archive = new CheckedEnd(stdout, tar, stderr, "tar in " + pod)) {
                 return consumer.apply(archive);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                tar.destroy();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             stop(spec, job);
         }
@@ -125,23 +126,21 @@ final class ClaimArchiver {
         try {
             List<String> command = new ArrayList<>(List.of("sh", "-c", RESTORE_SCRIPT, "restore", Long.toString(size)));
             command.addAll(claims);
-            Process sh = exec(spec, pod, command, true);
-            try {
-                CompletableFuture<String> stderr = drain(sh.getErrorStream());
-                CompletableFuture<String> stdout = drain(sh.getInputStream());
-                try (OutputStream in = sh.getOutputStream()) {
+            BoundedOutput stdout = new BoundedOutput(STDERR_LIMIT);
+            BoundedOutput stderr = new BoundedOutput(STDERR_LIMIT);
+            try (PodExec.Session sh = exec(spec, pod, command, true, stdout, stderr)) {
+                try {
+                    OutputStream in = sh.stdin();
                     Files.copy(archive, in);
                     in.flush();
+                } catch (IOException e) {
+                    throw new UnavailableException("streaming the archive to " + pod + " failed", e);
                 }
-                int exit = awaitExit(sh, "restore in " + pod);
-                if (exit != 0) {
-                    throw new BerthException("restore in " + pod + " exited with " + exit + ": " + text(stderr)
-                            + text(stdout), true);
+                ExitStatus exit = sh.awaitExit(settings.archiverTimeout());
+                if (exit.exitCode() != 0) {
+                    throw new BerthException("restore in " + pod + (exit.exited() ? " exited with " + exit.exitCode()
+                            : " could not run: " + exit.failure()) + ": " + stderr.message() + stdout.message(), true);
                 }
-            } catch (IOException e) {
-                throw new UnavailableException("streaming the archive to " + pod + " failed", e);
-            } finally {
-                sh.destroy();
             }
         } finally {
             stop(spec, job);
@@ -230,65 +229,22 @@ final class ClaimArchiver {
         return kube.list(V1Pod.class, ns, "job-name=" + job);
     }
 
-    private Process exec(InstanceSpec spec, String pod, List<String> command, boolean stdin) {
-        String ns = objects.namespace(spec.instanceId());
-        try {
-            return new Exec(kube.client()).newExecutionBuilder(ns, pod, command.toArray(String[]::new))
-                    .setContainer(InstanceObjects.ARCHIVER).setStdin(stdin).setStdout(true).setStderr(true).setTty(false)
-                    .execute();
-        } catch (ApiException | IOException e) {
-            throw new UnavailableException("exec into archiver pod " + ns + "/" + pod + " failed", e);
-        }
-    }
-
-    private int awaitExit(Process process, String what) {
-        try {
-            if (!process.waitFor(settings.archiverTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new UnavailableException(what + " did not finish within " + settings.archiverTimeout());
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted while waiting for " + what, e);
-        }
-    }
-
-    /** Reads a stream in the background (so the process never blocks on it), keeping its first bytes. */
-    private static CompletableFuture<String> drain(InputStream in) {
-        // its own thread: the read blocks for as long as the exec runs, which the common pool must not absorb
-        return CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream kept = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            try (in) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    kept.write(buffer, 0, Math.min(n, Math.max(0, STDERR_LIMIT - kept.size())));
-                }
-            } catch (IOException e) {
-                // the exec ended; what was read so far is the message
-            }
-            return kept.toString(StandardCharsets.UTF_8).strip();
-        }, task -> {
-            Thread t = new Thread(task, "berth-archiver-drain");
-            t.setDaemon(true);
-            t.start();
-        });
-    }
-
-    /** What a drained stream held; its end follows the exit status by a moment, so wait for it a little. */
-    private static String text(CompletableFuture<String> drained) {
-        return drained.completeOnTimeout("", 5, TimeUnit.SECONDS).join();
+    private PodExec.Session exec(InstanceSpec spec, String pod, List<String> command, boolean stdin, OutputStream stdout,
+                                 OutputStream stderr) {
+        return podExec.start(objects.namespace(spec.instanceId()), pod, InstanceObjects.ARCHIVER, command, stdin, stdout,
+                stderr, settings.archiverTimeout());
     }
 
     /** An exec's stdout that, at its end, fails unless the command exited 0. */
     private final class CheckedEnd extends FilterInputStream {
-        private final Process process;
-        private final CompletableFuture<String> stderr;
+        private final PodExec.Session session;
+        private final BoundedOutput stderr;
         private final String what;
         private boolean checked;
 
-        CheckedEnd(InputStream in, Process process, CompletableFuture<String> stderr, String what) {
+        CheckedEnd(InputStream in, PodExec.Session session, BoundedOutput stderr, String what) {
             super(in);
-            this.process = process;
+            this.session = session;
             this.stderr = stderr;
             this.what = what;
         }
@@ -308,14 +264,17 @@ final class ClaimArchiver {
         private int end() throws IOException {
             if (!checked) {
                 checked = true;
-                int exit;
+                ExitStatus exit;
                 try {
-                    exit = awaitExit(process, what);
+                    exit = session.awaitExit(settings.archiverTimeout());
                 } catch (UnavailableException e) {
                     throw new IOException(e.getMessage(), e);
                 }
-                if (exit != 0) {
-                    throw new IOException(what + " exited with " + exit + ": " + text(stderr));
+                if (!exit.exited()) {
+                    throw new IOException(what + " could not run: " + exit.failure());
+                }
+                if (exit.exitCode() != 0) {
+                    throw new IOException(what + " exited with " + exit.exitCode() + ": " + stderr.message());
                 }
             }
             return -1;

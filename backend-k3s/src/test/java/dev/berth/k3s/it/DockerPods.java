@@ -34,7 +34,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs pods for real in local Docker containers, for the {@link FakeKubelet}: the container gets the pod's image,
- * its command and args, and its volumes as bind mounts. A PVC is a directory named by the claim's uid (as
+ * its command and args, its env, and its volumes as bind mounts. A PVC is a directory named by the claim's uid (as
  * K3s's local-path provisioner keeps one directory per volume), so a recreated claim starts empty and the tests
  * can look into a claim's data; an emptyDir is a directory of the pod. {@link #exec} runs a command in a pod's
  * container with its streams attached, as the kubelet's streaming server does.
@@ -70,17 +70,14 @@ final class DockerPods implements AutoCloseable {
         return ROOT.resolve("claims").resolve(uid);
     }
 
-    /** Creates and starts the pod's (first) container unless it runs already. */
-    void start(V1Pod pod) {
+    /**
+     * Creates and starts the pod's (first) container with {@code env} unless it runs already. As in Kubernetes, the
+     * container's command replaces the image's entrypoint (and its default arguments), its args the default
+     * arguments; without either the image's own start command runs.
+     */
+    void start(V1Pod pod, Map<String, String> env) {
         containers.computeIfAbsent(pod.getMetadata().getUid(), uid -> {
             V1Container c = pod.getSpec().getContainers().get(0);
-            List<String> entrypoint = new ArrayList<>();
-            if (c.getCommand() != null) {
-                entrypoint.addAll(c.getCommand());
-            }
-            if (c.getArgs() != null) {
-                entrypoint.addAll(c.getArgs());
-            }
             List<Bind> binds = new ArrayList<>();
             for (V1VolumeMount m : Optional.ofNullable(c.getVolumeMounts()).orElse(List.of())) {
                 Path dir = hostDir(pod, m.getName());
@@ -88,11 +85,18 @@ final class DockerPods implements AutoCloseable {
                         ? new Bind(dir.toString(), new Volume(m.getMountPath()), com.github.dockerjava.api.model.AccessMode.ro)
                         : new Bind(dir.toString(), new Volume(m.getMountPath())));
             }
-            String id = docker.createContainerCmd(c.getImage())
+            var create = docker.createContainerCmd(c.getImage())
                     .withName("fake-kubelet-" + pod.getMetadata().getNamespace() + "-" + pod.getMetadata().getName())
-                    .withEntrypoint(entrypoint).withLabels(Map.of(LABEL, RUN, LABEL + ".pod", uid))
-                    .withHostConfig(HostConfig.newHostConfig().withBinds(binds).withNetworkMode("none"))
-                    .exec().getId();
+                    .withLabels(Map.of(LABEL, RUN, LABEL + ".pod", uid))
+                    .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withHostConfig(HostConfig.newHostConfig().withBinds(binds).withNetworkMode("none"));
+            if (c.getCommand() != null) {
+                create.withEntrypoint(c.getCommand());
+            }
+            if (c.getArgs() != null) {
+                create.withCmd(c.getArgs());
+            }
+            String id = create.exec().getId();
             docker.startContainerCmd(id).exec();
             return id;
         });

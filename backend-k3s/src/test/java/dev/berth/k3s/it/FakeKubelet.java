@@ -7,20 +7,26 @@ import io.kubernetes.client.openapi.models.V1Binding;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.DeleteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -37,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>App pods are only simulated, but pods of a Job (Berth's backup/restore archiver) really run: in a Docker
  * container with their claims mounted ({@link DockerPods}), and the API server reaches them for {@code exec}
- * through this kubelet's streaming endpoint ({@link KubeletStreams}, registered as the node's kubelet port).
+ * through this kubelet's streaming endpoint ({@link KubeletStreams}, registered as the node's kubelet port). So do
+ * the app pods of instances registered with {@link #runInDocker} (the exec suite's): their container runs the
+ * pod's image with its env (secret references resolved) and claims, and is reported ready once it runs (this
+ * kubelet runs no probes).
  */
 final class FakeKubelet implements AutoCloseable {
 
@@ -48,6 +57,7 @@ final class FakeKubelet implements AutoCloseable {
     private final GenericKubernetesApi<V1Pod, V1PodList> pods;
     private final String defaultNode;
     private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
+    private final Set<String> dockerInstances = ConcurrentHashMap.newKeySet();
     private final DockerPods docker;
     private final KubeletStreams streams;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -100,6 +110,11 @@ final class FakeKubelet implements AutoCloseable {
         failingImages.add(part);
     }
 
+    /** The app pods of this instance run in Docker from now on (their images must be present locally). */
+    void runInDocker(String instanceId) {
+        dockerInstances.add(instanceId);
+    }
+
     private void tick() {
         try {
             for (V1Pod pod : kube.list(V1Pod.class, null, Labels.MANAGED_SELECTOR)) {
@@ -140,7 +155,12 @@ final class FakeKubelet implements AutoCloseable {
             return;
         }
         if (ownedByJob(pod)) {
-            runForReal(pod);
+            runForReal(pod, false);
+            return;
+        }
+        String instance = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.INSTANCE);
+        if (instance != null && dockerInstances.contains(instance)) {
+            runForReal(pod, true);
             return;
         }
         String image = pod.getSpec().getContainers().get(0).getImage();
@@ -163,19 +183,41 @@ final class FakeKubelet implements AutoCloseable {
                 && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Job".equals(o.getKind()));
     }
 
-    /** Starts the pod's container in Docker once and reports it running (not ready: an archiver has no probe). */
-    private void runForReal(V1Pod pod) {
+    /**
+     * Starts the pod's container in Docker once and reports it running; ready too when {@code ready} (an app pod:
+     * this kubelet runs no probes), not for an archiver, which has none.
+     */
+    private void runForReal(V1Pod pod, boolean ready) {
         if (docker.runs(pod)) {
             return;
         }
-        docker.start(pod);
+        docker.start(pod, env(pod));
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<V1ContainerStatus> containers = pod.getSpec().getContainers().stream().map(c -> new V1ContainerStatus()
-                .name(c.getName()).image(c.getImage()).imageID("docker://" + c.getImage()).ready(false).started(true)
+                .name(c.getName()).image(c.getImage()).imageID("docker://" + c.getImage()).ready(ready).started(true)
                 .restartCount(0).state(new V1ContainerState().running(new V1ContainerStateRunning().startedAt(now)))).toList();
+        List<String> conditions = ready ? List.of("PodScheduled", "Initialized", "ContainersReady", "Ready") : List.of("PodScheduled");
         pod.status(new V1PodStatus().phase("Running").containerStatuses(containers).startTime(now).hostIP("127.0.0.1")
-                .podIP("10.42.0.11").conditions(List.of(new V1PodCondition().type("PodScheduled").status("True").lastTransitionTime(now))));
+                .podIP("10.42.0.11").conditions(conditions.stream()
+                        .map(t -> new V1PodCondition().type(t).status("True").lastTransitionTime(now)).toList()));
         kube.updateStatus(pod, V1Pod::getStatus);
+    }
+
+    /** The env of the pod's (first) container, secret references read from their Secrets, as a kubelet does. */
+    private Map<String, String> env(V1Pod pod) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (V1EnvVar e : Optional.ofNullable(pod.getSpec().getContainers().get(0).getEnv()).orElse(List.of())) {
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                var ref = e.getValueFrom().getSecretKeyRef();
+                byte[] value = kube.get(V1Secret.class, pod.getMetadata().getNamespace(), ref.getName())
+                        .map(V1Secret::getData).map(d -> d.get(ref.getKey()))
+                        .orElseThrow(() -> new IllegalStateException("no secret key " + ref.getName() + "/" + ref.getKey()));
+                env.put(e.getName(), new String(value, StandardCharsets.UTF_8));
+            } else if (e.getValue() != null) {
+                env.put(e.getName(), e.getValue());
+            }
+        }
+        return env;
     }
 
     private static boolean ready(V1Pod pod) {

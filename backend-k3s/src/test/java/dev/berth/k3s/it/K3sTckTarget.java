@@ -16,6 +16,25 @@ import java.util.Optional;
 final class K3sTckTarget implements TckTarget {
 
     private final TestCluster cluster = TestCluster.get();
+    private final boolean inDocker;
+
+    /** App pods simulated: the usual target. */
+    K3sTckTarget() {
+        this(false);
+    }
+
+    private K3sTckTarget(boolean inDocker) {
+        this.inDocker = inDocker;
+    }
+
+    /**
+     * A target whose instances' pods really run, in Docker ({@link FakeKubelet#runInDocker}), from the test app image
+     * ({@link TestCluster#dockerComponents}): for the exec suite, whose commands must run in a real container reached
+     * through the API server's {@code pods/exec}.
+     */
+    static K3sTckTarget inDocker() {
+        return new K3sTckTarget(true);
+    }
 
     @Override
     public RuntimeProvider provider() {
@@ -29,6 +48,10 @@ final class K3sTckTarget implements TckTarget {
 
     @Override
     public List<ComponentSpec> components(String instanceId, String version) {
+        if (inDocker) {
+            cluster.kubelet.runInDocker(instanceId);
+            return TestCluster.dockerComponents(version);
+        }
         return TestCluster.components(version);
     }
 

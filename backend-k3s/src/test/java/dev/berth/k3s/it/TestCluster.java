@@ -141,6 +141,20 @@ final class TestCluster {
                         new ComponentSpec.Readiness(null, 5432, Duration.ofSeconds(30)), false));
     }
 
+    /**
+     * {@link #components} with images Docker has ({@link TestAppImage}, busybox with {@code sh}), for instances
+     * whose pods run in Docker ({@link FakeKubelet#runInDocker}): the app at {@code version}, the db at V1.
+     */
+    static List<ComponentSpec> dockerComponents(String version) {
+        List<ComponentSpec> simulated = components(version);
+        return List.of(withImage(simulated.get(0), TestAppImage.ensure(null, version)),
+                withImage(simulated.get(1), TestAppImage.ensure(null, TestAppImage.V1)));
+    }
+
+    private static ComponentSpec withImage(ComponentSpec c, String image) {
+        return new ComponentSpec(c.name(), image, c.lxcTemplate(), c.ports(), c.volumes(), c.env(), c.secretEnv(), c.readiness(), c.http());
+    }
+
     /** Writes a file into the data of the app's claim, where the app itself would write it. */
     void writeMarker(String instanceId, String content) {
         try {
