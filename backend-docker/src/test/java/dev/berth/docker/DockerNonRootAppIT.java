@@ -79,6 +79,12 @@ class DockerNonRootAppIT {
         assertThat(provider.status(id).state()).isEqualTo(RuntimeState.RUNNING);
         assertThat(exec(id, "cat", "/data/own-file")).isEqualTo("mine\n");
         assertThat(exec(id, "cat", NonRootTestImage.SEED)).isEqualTo(NonRootTestImage.SEED_CONTENT);
+        // the fresh volume's root is the mount point Docker made as root: the archived owner and mode must be
+        // brought back onto it, or the app (uid 1000, as n8n's node user) cannot create anything new there
+        assertThat(exec(id, "stat", "-c", "%u:%g %a", NonRootTestImage.DATA)).as("owner and mode of the restored volume's root")
+                .isEqualTo(NonRootTestImage.UID + ":" + NonRootTestImage.UID + " 755\n");
+        exec(id, "sh", "-c", "echo new > /data/created-after-restore");
+        assertThat(exec(id, "stat", "-c", "%u", "/data/created-after-restore")).isEqualTo(NonRootTestImage.UID + "\n");
     }
 
     @Test

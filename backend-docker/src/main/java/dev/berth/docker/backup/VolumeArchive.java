@@ -25,6 +25,9 @@ import java.util.TreeMap;
  */
 final class VolumeArchive implements AutoCloseable {
 
+    /** Fingerprint key of the volume's root directory. */
+    static final String ROOT = ".";
+
     private final TarArchiveOutputStream out;
 
     /** Starts an archive written to {@code target}. */
@@ -60,10 +63,13 @@ final class VolumeArchive implements AutoCloseable {
     }
 
     /**
-     * Writes the entries of {@code component/volume} from an archive into {@code target} as a tar relative to
-     * the volume root (what Docker's archive API extracts into the mount path).
+     * Writes the entries of {@code component/volume} from an archive into {@code target} as a tar whose entries
+     * start with {@code rootName/}, the root directory's own entry (owner, mode, times) first among them. Docker's
+     * archive API extracts it into the mount path's parent directory: a fresh volume's root is the mount point
+     * Docker made as root, and only an entry naming it from outside gets its owner and mode applied (Docker skips
+     * a {@code ./} entry inside the directory it extracts into).
      */
-    static void extract(Path archive, String component, String volume, OutputStream target) throws IOException {
+    static void extract(Path archive, String component, String volume, String rootName, OutputStream target) throws IOException {
         String prefix = component + "/" + volume + "/";
         try (InputStream raw = Files.newInputStream(archive);
              TarArchiveInputStream in = new TarArchiveInputStream(raw);
@@ -72,10 +78,10 @@ final class VolumeArchive implements AutoCloseable {
             out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
-                if (!e.getName().startsWith(prefix) || e.getName().equals(prefix)) {
+                if (!e.getName().startsWith(prefix)) {
                     continue;
                 }
-                e.setName(e.getName().substring(prefix.length()));
+                e.setName(rootName + "/" + e.getName().substring(prefix.length()));
                 out.putArchiveEntry(e);
                 if (e.isFile()) {
                     in.transferTo(out);
@@ -86,14 +92,19 @@ final class VolumeArchive implements AutoCloseable {
         }
     }
 
-    /** Fingerprint of one volume inside an archive: relative path → content digest, link target or "dir". */
+    /**
+     * Fingerprint of one volume inside an archive: relative path → content digest, link target or "dir", and
+     * {@value #ROOT} → the root directory's mode and owner.
+     */
     static Map<String, String> fingerprint(Path archive, String component, String volume) throws IOException {
         String prefix = component + "/" + volume + "/";
         Map<String, String> result = new TreeMap<>();
         try (InputStream raw = Files.newInputStream(archive); TarArchiveInputStream in = new TarArchiveInputStream(raw)) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
-                if (e.getName().startsWith(prefix) && !e.getName().equals(prefix)) {
+                if (e.getName().equals(prefix)) {
+                    result.put(ROOT, describeRoot(e));
+                } else if (e.getName().startsWith(prefix)) {
                     result.put(trimSlash(e.getName().substring(prefix.length())), describe(e, in));
                 }
             }
@@ -108,9 +119,7 @@ final class VolumeArchive implements AutoCloseable {
         TarArchiveEntry e;
         while ((e = in.getNextEntry()) != null) {
             String relative = trimSlash(stripFirstSegment(e.getName()));
-            if (!relative.isEmpty()) {
-                result.put(relative, describe(e, in));
-            }
+            result.put(relative.isEmpty() ? ROOT : relative, relative.isEmpty() ? describeRoot(e) : describe(e, in));
         }
         return result;
     }
@@ -130,6 +139,14 @@ final class VolumeArchive implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new BerthException("SHA-256 is not available", false, e);
         }
+    }
+
+    /**
+     * The volume root with its owner: unlike the entries below it, Docker creates it itself (as root) for a fresh
+     * volume, so a restore that did not bring the archived owner back must not pass as a copy.
+     */
+    private static String describeRoot(TarArchiveEntry e) {
+        return "dir " + Integer.toOctalString(e.getMode() & 07777) + " " + e.getLongUserId() + ":" + e.getLongGroupId();
     }
 
     private static String describe(TarArchiveEntry e, InputStream in) throws IOException {

@@ -95,16 +95,28 @@ public final class VolumeTransfer {
         }
     }
 
-    /** Copies one volume out of the archive into the container (through a file: the archive API wants a stream). */
+    /**
+     * Copies one volume out of the archive into the container (through a file: the archive API wants a stream).
+     * The tar goes into the mount path's parent with the root directory named by its last segment, so Docker gives
+     * the mount point (the fresh volume's root, made by Docker as root) the archived owner and mode; a non-root
+     * app could not create files in its data directory otherwise.
+     */
     private static void fill(DockerHost host, String containerId, ComponentSpec.Volume v, Path archive, String component)
             throws IOException {
+        String path = trimTrailingSlashes(v.path());
+        if (!path.startsWith("/") || path.length() == 1) {
+            throw new BerthException("volume " + v.name() + " of component " + component + " cannot be restored into mount path "
+                    + v.path(), false);
+        }
+        int slash = path.lastIndexOf('/');
+        String parent = slash == 0 ? "/" : path.substring(0, slash);
         Path part = tempFile("berth-volume-");
         try {
             try (OutputStream out = Files.newOutputStream(part)) {
-                VolumeArchive.extract(archive, component, v.name(), out);
+                VolumeArchive.extract(archive, component, v.name(), path.substring(slash + 1), out);
             }
             try (InputStream in = Files.newInputStream(part)) {
-                host.copyTo(containerId, v.path(), in);
+                host.copyTo(containerId, parent, in);
             }
         } finally {
             deleteQuietly(part);
@@ -124,6 +136,14 @@ public final class VolumeTransfer {
                     + " does not match the archive after copying (" + expected.size() + " entries expected, "
                     + actual.size() + " found)", false);
         }
+    }
+
+    private static String trimTrailingSlashes(String path) {
+        String p = path;
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
     }
 
     /** A new empty scratch file for an archive. */
