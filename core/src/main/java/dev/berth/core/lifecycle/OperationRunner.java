@@ -55,6 +55,9 @@ final class OperationRunner {
         } catch (RuntimeException e) {
             return failed(run, e);
         }
+        if (result instanceof StepResult.Waiting waiting) {
+            return lookAgain(run, waiting);
+        }
         if (result instanceof StepResult.Queued) {
             // the queue job may have placed the instance while this execution was still finishing; its
             // resubmission was then a no-op (the execution still existed), so parking now would strand the
@@ -63,6 +66,18 @@ final class OperationRunner {
             return placedMeanwhile ? new OperationQueue.Outcome.RetryAt(Instant.now()) : new OperationQueue.Outcome.Parked();
         }
         return new OperationQueue.Outcome.Done();
+    }
+
+    /**
+     * A waiting step found the runtime not ready yet: the execution ends and the operation is due again after the
+     * step's interval, so the worker is free meanwhile. A look is not an attempt: the one counted on entry (which
+     * stands if the process dies during the look) is given back, and no error is recorded.
+     */
+    private OperationQueue.Outcome lookAgain(OperationRun run, StepResult.Waiting waiting) {
+        engine.db.run(em -> em.find(OperationEntity.class, run.op.id).attempts--);
+        log.debug("operation {} ({}) waits at step {} ({}), looking again in {}", run.op.id, run.op.type, run.op.step,
+                waiting.observed(), waiting.lookAgainIn());
+        return new OperationQueue.Outcome.RetryAt(Instant.now().plus(waiting.lookAgainIn()));
     }
 
     // ---- failure handling -------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ final class ProvisionRecipe implements Recipe {
             var i = s.instance(run);
             run.observed = s.provider(i).provision(s.engine.provisionRequest(i, i.appVersion)).state();
         });
-        run.step(Step.READY, () -> s.awaitRunning(run));
+        if (run.waitStep(Step.READY, since -> s.checkRunning(run, since)) instanceof StepResult.Waiting waiting) {
+            return waiting;
+        }
         // the ready message is recorded with the activation, in one transaction: it is sent (and retried) on its
         // own, so a mail server that is down never holds up or undoes the provision
         return run.txStep(Step.ACTIVATE, em -> s.finish(em, run, InstanceState.ACTIVE, i -> { },

@@ -13,7 +13,7 @@ enum Step {
     DNS,
     /** The one call to the runtime that does the operation's work. */
     RUNTIME,
-    /** Wait until the runtime reports the instance running. */
+    /** Wait until the runtime reports the instance running; between looks the operation holds no worker. */
     READY,
     /** A provision's end: the instance becomes ACTIVE. */
     ACTIVATE,
