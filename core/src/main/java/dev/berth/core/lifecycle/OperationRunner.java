@@ -28,15 +28,42 @@ final class OperationRunner {
     private final StepJournal journal;
     private final OperationSupport support;
     private final FailurePolicy policy;
+    private final TenantWorkers tenantWorkers;
 
     OperationRunner(Engine engine, Placement placement, Runnable capacityFreed, Consumer<String> submit) {
         this.engine = engine;
         this.journal = engine.journal;
         this.support = new OperationSupport(engine, placement, new Notifications(engine), capacityFreed, submit);
         this.policy = new FailurePolicy(engine.settings, engine.notifications);
+        this.tenantWorkers = new TenantWorkers(engine.settings.maxWorkersPerTenant());
     }
 
+    /**
+     * Runs an attempt unless the operation's tenant already holds its share of this process's workers; then the
+     * operation is due again shortly, without having started an attempt, and the worker goes to another tenant.
+     */
     OperationQueue.Outcome run(String operationId) {
+        if (!tenantWorkers.limited()) {
+            return attempt(operationId);
+        }
+        String tenantId = engine.db.read(em -> em.createQuery("select i.tenantId from OperationEntity o, InstanceEntity i"
+                        + " where o.id = :o and i.id = o.instanceId and o.status = :s", String.class)
+                .setParameter("o", operationId).setParameter("s", OperationStatus.IN_PROGRESS.name())
+                .getResultStream().findFirst().orElse(null));
+        if (tenantId == null) {
+            return new OperationQueue.Outcome.Done();
+        }
+        if (!tenantWorkers.tryTake(tenantId)) {
+            return new OperationQueue.Outcome.RetryAt(Instant.now().plus(engine.settings.recheckFirst()));
+        }
+        try {
+            return attempt(operationId);
+        } finally {
+            tenantWorkers.giveBack(tenantId);
+        }
+    }
+
+    private OperationQueue.Outcome attempt(String operationId) {
         OperationRun run = engine.db.inTransaction(em -> {
             OperationEntity o = em.find(OperationEntity.class, operationId);
             if (o == null || !OperationStatus.IN_PROGRESS.name().equals(o.status)) {

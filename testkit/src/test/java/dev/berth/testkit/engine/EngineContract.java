@@ -19,6 +19,7 @@ import dev.berth.spi.SecretValue;
 import dev.berth.spi.error.ConflictException;
 import dev.berth.spi.error.IllegalTransitionException;
 import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.LimitExceededException;
 import dev.berth.spi.error.UnavailableException;
 import dev.berth.spi.notify.Notification;
 import dev.berth.testkit.memory.InMemoryProvider;
@@ -386,6 +387,67 @@ abstract class EngineContract {
         }
         for (String id : ids) assertThat(h.provider.createCount(id)).isEqualTo(1);
         assertThat(h.provider.resourcesCreated()).isEqualTo(6);
+    }
+
+    // ---- per-tenant limits ---------------------------------------------------------------------------------
+
+    @Test
+    void oneTenantsOperationsTakeNoMoreThanTheirShareOfTheWorkers() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), EngineHarness.settings("worker-a").withTenantLimits(1, 0)).withNodeAndPlans(20);
+        Tenant busy = h.tenant();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        h.provider.onCall(InMemoryProvider.Verb.PROVISION, id -> {
+            if (!h.berth.instances().get(id).tenantId().equals(busy.id())) return;
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300); // a slow runtime call, so that the tenant's operations would overlap on 4 workers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+        List<String> many = new ArrayList<>();
+        for (int k = 0; k < 4; k++) many.add(h.provision(busy, "ghost").id());
+        Instance other = h.provision(h.tenant(), "ghost");
+
+        h.awaitState(other.id(), InstanceState.ACTIVE);
+        // the other tenant did not queue behind the busy one, which still has provisions waiting for its one worker
+        assertThat(many).filteredOn(id -> h.berth.instances().get(id).state() != InstanceState.ACTIVE).isNotEmpty();
+        for (String id : many) h.awaitState(id, InstanceState.ACTIVE);
+        assertThat(mostAtOnce.get()).isEqualTo(1);
+        // being put off for the tenant's share is not an attempt
+        for (String id : many) assertThat(h.berth.operations().forInstance(id).get(0).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void provisioningPastTheTenantsInstanceCapIsRefusedUpFront() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), EngineHarness.settings("worker-a").withTenantLimits(0, 2)).withNodeAndPlans(20);
+        Tenant t = h.tenant();
+        Instance first = h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "order-1", null));
+        h.provision(t, "ghost");
+
+        assertThatThrownBy(() -> h.provision(t, "ghost"))
+                .isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                    assertThat(e.limit()).isEqualTo("maxInstancesPerTenant");
+                    assertThat(e.max()).isEqualTo(2);
+                    assertThat(e.retryable()).isFalse();
+                })
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining(t.id()).hasMessageContaining("maxInstancesPerTenant = 2");
+        assertThat(h.berth.instances().list(t.id())).hasSize(2);
+        // a repeated command is not a new instance: it still answers with the one it created
+        assertThat(h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "order-1", null)).id())
+                .isEqualTo(first.id());
+        // other tenants have their own count
+        h.awaitState(h.provision(h.tenant(), "ghost").id(), InstanceState.ACTIVE);
+        // a terminated instance frees its slot
+        h.awaitState(first.id(), InstanceState.ACTIVE);
+        h.awaitDone(h.berth.instances().terminate(first.id()).id());
+        h.awaitState(h.provision(t, "ghost").id(), InstanceState.ACTIVE);
     }
 
     @Test
