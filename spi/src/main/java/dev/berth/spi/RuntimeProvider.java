@@ -71,7 +71,10 @@ public interface RuntimeProvider extends AutoCloseable {
     InstanceStatus upgrade(ProvisionRequest request);
 
     /**
-     * Observed status of one instance.
+     * Observed status of one instance, as it is now: one look, without waiting. {@link RuntimeState#RUNNING} means
+     * every component runs and every component that has a readiness probe passes it; an instance that runs but
+     * whose probe does not pass yet is {@link RuntimeState#STARTING}. The engine calls this repeatedly while it
+     * waits for readiness, so it should be cheap.
      *
      * @throws dev.berth.spi.error.NotFoundException if the runtime holds no such instance
      */

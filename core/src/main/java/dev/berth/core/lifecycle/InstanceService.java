@@ -22,8 +22,10 @@ import dev.berth.spi.SecretValue;
 import dev.berth.spi.backup.BackupManifest;
 import dev.berth.spi.error.ConflictException;
 import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.LimitExceededException;
 import dev.berth.spi.error.NotFoundException;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -64,6 +66,9 @@ public final class InstanceService {
      *
      * @throws InvalidSpecException naming the field for an unknown tenant, app, plan or version, or an app
      *                              whose licence the operator has not acknowledged
+     * @throws LimitExceededException when the tenant already has {@link EngineSettings#maxInstancesPerTenant()}
+     *                                instances (a conflict with its current state, not bad input: the same request
+     *                                succeeds once it has terminated one); a repeated command still returns its instance
      */
     public Instance provision(ProvisionCommand cmd) {
         var existing = findByKey(cmd.tenantId(), cmd.idempotencyKey());
@@ -83,6 +88,7 @@ public final class InstanceService {
                 if (em.find(TenantEntity.class, cmd.tenantId()) == null) {
                     throw new InvalidSpecException("tenantId", "unknown tenant '" + cmd.tenantId() + "'");
                 }
+                requireRoomForAnotherInstance(em, cmd.tenantId());
                 if (em.find(PlanEntity.class, cmd.planId()) == null) {
                     throw new InvalidSpecException("planId", "unknown plan '" + cmd.planId() + "'");
                 }
@@ -118,6 +124,22 @@ public final class InstanceService {
         engine.events.publish(new BerthEvent(BerthEvent.Type.PROVISION_REQUESTED, created.id(), created.tenantId(),
                 engine.clock.instant(), app.id() + " " + version));
         return created;
+    }
+
+    /**
+     * Refuses a provision that would take the tenant past {@link EngineSettings#maxInstancesPerTenant()}. The
+     * tenant's row is locked first, so two provisions racing for its last slot cannot both pass.
+     */
+    private void requireRoomForAnotherInstance(EntityManager em, String tenantId) {
+        int max = engine.settings.maxInstancesPerTenant();
+        if (max == 0) return;
+        em.find(TenantEntity.class, tenantId, LockModeType.PESSIMISTIC_WRITE);
+        long held = em.createQuery("select count(i) from InstanceEntity i where i.tenantId = :t and i.state <> 'TERMINATED'",
+                Long.class).setParameter("t", tenantId).getSingleResult();
+        if (held >= max) {
+            throw new LimitExceededException("maxInstancesPerTenant", max, "tenant " + tenantId + " already has " + held
+                    + " instance(s), the most it may have (maxInstancesPerTenant = " + max + "); terminate one first");
+        }
     }
 
     /** Stops the instance, keeping its data. Legal from ACTIVE. */

@@ -19,7 +19,8 @@ import java.util.function.Function;
  * Durable, cluster-safe execution of operations on db-scheduler. Each operation is one task instance keyed by
  * the operation id, so it is scheduled at most once; db-scheduler's row locking ensures only one Berth process
  * runs it, its heartbeats detect a process that died mid-operation and hand the operation to another process
- * (or to this one after a restart).
+ * (or to this one after a restart). A process restarting under the same {@link EngineSettings#schedulerName()}
+ * does not wait for that: it takes its own predecessor's executions back as it starts ({@link #start()}).
  */
 final class OperationQueue implements AutoCloseable {
 
@@ -36,10 +37,12 @@ final class OperationQueue implements AutoCloseable {
         record Parked() implements Outcome { }
     }
 
+    private final Engine engine;
     private final Scheduler scheduler;
     private final CustomTask<Void> task;
 
     OperationQueue(Engine engine, Function<String, Outcome> worker, List<RecurringTask<Void>> recurring) {
+        this.engine = engine;
         this.task = Tasks.custom(TASK, Void.class)
                 .onDeadExecutionRevive()
                 .execute((instance, ctx) -> {
@@ -79,8 +82,32 @@ final class OperationQueue implements AutoCloseable {
         });
     }
 
+    /** Takes back this process's own dead executions (see {@link #reclaimOwnExecutions()}), then starts the workers. */
     void start() {
+        int reclaimed = reclaimOwnExecutions();
+        if (reclaimed > 0) {
+            log.info("took back {} execution(s) that scheduler {} held when it last stopped", reclaimed,
+                    engine.settings.schedulerName());
+        }
         scheduler.start();
+    }
+
+    /**
+     * Releases every execution that db-scheduler's table shows picked by this scheduler name, before this process
+     * picks anything: a process that has not started yet runs nothing, so whatever its name holds was held by an
+     * earlier life of it that died. Released rows are due at once (their execution time has passed), so the
+     * operations resume now instead of after the missed-heartbeat window, which stays the rule for executions of
+     * other processes. The version is bumped so that a zombie of the old process can no longer complete or
+     * reschedule them. One statement, so one transaction. Relies on scheduler names being unique among live
+     * processes.
+     *
+     * @return how many executions were released
+     */
+    int reclaimOwnExecutions() {
+        return engine.db.inTransaction(em -> em.createNativeQuery("update scheduled_tasks set picked = ?1, picked_by = null,"
+                        + " last_heartbeat = null, version = version + 1 where picked = ?2 and picked_by = ?3")
+                .setParameter(1, false).setParameter(2, true).setParameter(3, engine.settings.schedulerName())
+                .executeUpdate());
     }
 
     /** Schedules an operation to run now unless it is already scheduled. Safe to call any number of times. */

@@ -5,6 +5,7 @@ import dev.berth.core.store.OperationEntity;
 import dev.berth.spi.RuntimeState;
 import jakarta.persistence.EntityManager;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -64,6 +65,40 @@ final class OperationRun {
         done.add(step);
         unrecorded.add(step);
         return StepResult.DONE;
+    }
+
+    /** True when an earlier execution started {@code step} (it is in the journal) without finishing it. */
+    boolean begun(Step step) {
+        return !done.contains(step) && engine.db.read(em -> journal.startedAt(em, op.id, step.name()).isPresent());
+    }
+
+    /**
+     * Runs a step that waits for something outside Berth (the runtime reporting the instance running) without
+     * holding a worker: {@code look} checks once and returns {@link StepResult.Done} or {@link StepResult.Waiting}
+     * (the recipe then stops and the operation runs again later). {@code look} is given when the step first
+     * started: the journal keeps that start across attempts, looks and restarts, so a deadline counted from it
+     * survives a crash. A look again writes nothing here when the start is already recorded.
+     */
+    StepResult waitStep(Step step, Function<Instant, StepResult> look) {
+        if (done.contains(step)) {
+            return StepResult.DONE;
+        }
+        begin(step);
+        Instant since = unrecorded.isEmpty()
+                ? engine.db.read(em -> journal.startedAt(em, op.id, step.name()).orElse(null)) : null;
+        if (since == null) {
+            since = engine.db.inTransaction(em -> {
+                recordProgress(em);
+                return journal.startedAt(em, op.id, step.name()).orElseThrow();
+            });
+            progressRecorded();
+        }
+        StepResult result = look.apply(since);
+        if (result instanceof StepResult.Done) {
+            done.add(step);
+            unrecorded.add(step);
+        }
+        return result;
     }
 
     /**

@@ -28,15 +28,42 @@ final class OperationRunner {
     private final StepJournal journal;
     private final OperationSupport support;
     private final FailurePolicy policy;
+    private final TenantWorkers tenantWorkers;
 
     OperationRunner(Engine engine, Placement placement, Runnable capacityFreed, Consumer<String> submit) {
         this.engine = engine;
         this.journal = engine.journal;
         this.support = new OperationSupport(engine, placement, new Notifications(engine), capacityFreed, submit);
         this.policy = new FailurePolicy(engine.settings, engine.notifications);
+        this.tenantWorkers = new TenantWorkers(engine.settings.maxWorkersPerTenant());
     }
 
+    /**
+     * Runs an attempt unless the operation's tenant already holds its share of this process's workers; then the
+     * operation is due again shortly, without having started an attempt, and the worker goes to another tenant.
+     */
     OperationQueue.Outcome run(String operationId) {
+        if (!tenantWorkers.limited()) {
+            return attempt(operationId);
+        }
+        String tenantId = engine.db.read(em -> em.createQuery("select i.tenantId from OperationEntity o, InstanceEntity i"
+                        + " where o.id = :o and i.id = o.instanceId and o.status = :s", String.class)
+                .setParameter("o", operationId).setParameter("s", OperationStatus.IN_PROGRESS.name())
+                .getResultStream().findFirst().orElse(null));
+        if (tenantId == null) {
+            return new OperationQueue.Outcome.Done();
+        }
+        if (!tenantWorkers.tryTake(tenantId)) {
+            return new OperationQueue.Outcome.RetryAt(Instant.now().plus(engine.settings.recheckFirst()));
+        }
+        try {
+            return attempt(operationId);
+        } finally {
+            tenantWorkers.giveBack(tenantId);
+        }
+    }
+
+    private OperationQueue.Outcome attempt(String operationId) {
         OperationRun run = engine.db.inTransaction(em -> {
             OperationEntity o = em.find(OperationEntity.class, operationId);
             if (o == null || !OperationStatus.IN_PROGRESS.name().equals(o.status)) {
@@ -55,6 +82,9 @@ final class OperationRunner {
         } catch (RuntimeException e) {
             return failed(run, e);
         }
+        if (result instanceof StepResult.Waiting waiting) {
+            return lookAgain(run, waiting);
+        }
         if (result instanceof StepResult.Queued) {
             // the queue job may have placed the instance while this execution was still finishing; its
             // resubmission was then a no-op (the execution still existed), so parking now would strand the
@@ -63,6 +93,18 @@ final class OperationRunner {
             return placedMeanwhile ? new OperationQueue.Outcome.RetryAt(Instant.now()) : new OperationQueue.Outcome.Parked();
         }
         return new OperationQueue.Outcome.Done();
+    }
+
+    /**
+     * A waiting step found the runtime not ready yet: the execution ends and the operation is due again after the
+     * step's interval, so the worker is free meanwhile. A look is not an attempt: the one counted on entry (which
+     * stands if the process dies during the look) is given back, and no error is recorded.
+     */
+    private OperationQueue.Outcome lookAgain(OperationRun run, StepResult.Waiting waiting) {
+        engine.db.run(em -> em.find(OperationEntity.class, run.op.id).attempts--);
+        log.debug("operation {} ({}) waits at step {} ({}), looking again in {}", run.op.id, run.op.type, run.op.step,
+                waiting.observed(), waiting.lookAgainIn());
+        return new OperationQueue.Outcome.RetryAt(Instant.now().plus(waiting.lookAgainIn()));
     }
 
     // ---- failure handling -------------------------------------------------------------------------------

@@ -19,10 +19,10 @@ import dev.berth.spi.backup.BackupManifest;
 import dev.berth.spi.error.BerthException;
 import dev.berth.spi.error.UnsupportedCapabilityException;
 import dev.berth.spi.notify.Notification;
-import dev.berth.spi.wait.Poll;
 import jakarta.persistence.EntityManager;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,9 +32,6 @@ import java.util.function.Consumer;
  * ending an operation successfully. Holds no per-run state; that is in {@link OperationRun}.
  */
 final class OperationSupport {
-
-    /** How often READY asks the runtime. */
-    private static final Duration READINESS_POLL = Duration.ofMillis(200);
 
     final Engine engine;
     final Placement placement;
@@ -72,22 +69,30 @@ final class OperationSupport {
     }
 
     /**
-     * Waits until the runtime reports the instance running. The runtime call of this attempt's previous step
-     * returns what it observed: when that was RUNNING there is nothing to wait for (a resumed attempt, which did
-     * not make that call, asks the runtime).
+     * One look, for READY, at whether the runtime reports the instance running. The runtime call of this attempt's
+     * previous step returns what it observed: when that was RUNNING there is nothing to ask (a resumed attempt,
+     * which did not make that call, asks the runtime). Not running yet: {@link StepResult.Waiting}, to look again
+     * later, until {@link EngineSettings#readinessTimeout()} has passed since the step first started
+     * ({@code waitingSince}); then a non-retryable failure naming the last state seen.
      */
-    void awaitRunning(OperationRun run) {
+    StepResult checkRunning(OperationRun run, Instant waitingSince) {
         if (run.observed == RuntimeState.RUNNING) {
-            return;
+            return StepResult.DONE;
         }
         InstanceEntity i = instance(run);
-        RuntimeProvider p = provider(i);
+        RuntimeState state = provider(i).status(i.id).state();
+        if (state == RuntimeState.RUNNING) {
+            return StepResult.DONE;
+        }
         Duration timeout = engine.settings.readinessTimeout();
-        RuntimeState[] last = new RuntimeState[1];
-        Poll.every(READINESS_POLL).atMost(timeout).untilTrue(
-                () -> (last[0] = p.status(i.id).state()) == RuntimeState.RUNNING,
-                () -> new BerthException("instance " + i.id + " not running after " + timeout
-                        + " (last observed " + last[0] + ")", false));
+        Duration waited = Duration.between(waitingSince, engine.clock.instant());
+        if (waited.compareTo(timeout) >= 0) {
+            throw new BerthException("instance " + i.id + " not running after " + timeout + " (last observed " + state + ")", false);
+        }
+        Duration next = engine.settings.recheckAfter(waited);
+        Duration left = timeout.minus(waited);
+        // the last look falls on the deadline, so a timeout is reported when it happens, not up to a cap later
+        return new StepResult.Waiting(next.compareTo(left) > 0 ? left : next, "instance " + i.id + " " + state);
     }
 
     /** Takes a backup with the id {@code backupId} and announces it. */

@@ -36,7 +36,9 @@ final class ProvisionRecipe implements Recipe {
             var i = s.instance(run);
             run.observed = s.provider(i).provision(s.engine.provisionRequest(i, i.appVersion)).state();
         });
-        run.step(Step.READY, () -> s.awaitRunning(run));
+        if (run.waitStep(Step.READY, since -> s.checkRunning(run, since)) instanceof StepResult.Waiting waiting) {
+            return waiting;
+        }
         // a step only for apps that have bootstrap actions: the others keep one write fewer per provision
         if (s.bootstrapper.hasActions(run.op.instanceId, false)) {
             run.step(Step.BOOTSTRAP, () -> s.bootstrapper.run(s.instance(run), false));

@@ -47,8 +47,11 @@ final class RepairRecipe implements Recipe {
         if (restoring) {
             run.step(Step.RESTORE, () -> RestoreRecipe.restoreData(s, s.instance(run), lost.restoreFrom()));
         }
-        if ((done[0].started() || restoring) && InstanceState.ACTIVE.name().equals(s.instance(run).state)) {
-            run.step(Step.READY, () -> s.awaitRunning(run));
+        // a wait that began in an earlier execution (this one skipped RUNTIME) goes on until it ends
+        boolean waiting = done[0].started() || restoring || run.begun(Step.READY);
+        if (waiting && InstanceState.ACTIVE.name().equals(s.instance(run).state)
+                && run.waitStep(Step.READY, since -> s.checkRunning(run, since)) instanceof StepResult.Waiting w) {
+            return w;
         }
         return run.txStep(Step.FINALIZE, em -> {
             s.finish(em, run, null, i -> { }, null);

@@ -18,7 +18,9 @@ final class ResumeRecipe implements Recipe {
     @Override
     public StepResult run(OperationRun run) {
         run.step(Step.RUNTIME, () -> s.provider(s.instance(run)).resume(run.op.instanceId));
-        run.step(Step.READY, () -> s.awaitRunning(run));
+        if (run.waitStep(Step.READY, since -> s.checkRunning(run, since)) instanceof StepResult.Waiting waiting) {
+            return waiting;
+        }
         return run.txStep(Step.FINALIZE, em -> s.finish(em, run, InstanceState.ACTIVE, i -> i.suspensionReason = null,
                 BerthEvent.Type.INSTANCE_RESUMED, Notification.Type.INSTANCE_RESUMED, Map.of()));
     }

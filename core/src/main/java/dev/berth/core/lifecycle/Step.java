@@ -13,7 +13,7 @@ enum Step {
     DNS,
     /** The one call to the runtime that does the operation's work. */
     RUNTIME,
-    /** Wait until the runtime reports the instance running. */
+    /** Wait until the runtime reports the instance running; between looks the operation holds no worker. */
     READY,
     /** Run the app's bootstrap actions inside it (the owner's account, where the app has no declarative way). */
     BOOTSTRAP,

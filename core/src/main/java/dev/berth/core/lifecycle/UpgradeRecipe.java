@@ -22,7 +22,9 @@ final class UpgradeRecipe implements Recipe {
             var i = s.instance(run);
             run.observed = s.provider(i).upgrade(s.engine.provisionRequest(i, version)).state();
         });
-        run.step(Step.READY, () -> s.awaitRunning(run));
+        if (run.waitStep(Step.READY, since -> s.checkRunning(run, since)) instanceof StepResult.Waiting waiting) {
+            return waiting;
+        }
         return run.txStep(Step.FINALIZE, em -> s.finish(em, run, null, i -> i.appVersion = version, BerthEvent.Type.INSTANCE_UPGRADED));
     }
 }

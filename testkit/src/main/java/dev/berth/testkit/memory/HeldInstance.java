@@ -6,6 +6,8 @@ import dev.berth.spi.ProvisionRequest;
 import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.RuntimeState;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +19,19 @@ final class HeldInstance {
     RuntimeState state = RuntimeState.STARTING;
     /** Status reports still to show STARTING before {@link #state} (see {@link InMemoryProviderBuilder#startingChecks}). */
     int startingLeft;
+    /** Until when status shows STARTING before {@link #state} (see {@link InMemoryProviderBuilder#readyAfter}); null: no wait. */
+    Instant readyAt;
     ResourceLimits limits;
     String version;
     List<ComponentSpec> components = List.of();
     ProvisionRequest request;
     final Map<String, String> data = new HashMap<>();
+    private final Clock clock;
 
-    HeldInstance(String id, String target) {
+    HeldInstance(String id, String target, Clock clock) {
         this.id = id;
         this.target = target;
+        this.clock = clock;
     }
 
     void apply(ProvisionRequest r) {
@@ -36,7 +42,8 @@ final class HeldInstance {
     }
 
     InstanceStatus status() {
-        RuntimeState shown = startingLeft > 0 && state == RuntimeState.RUNNING ? RuntimeState.STARTING : state;
+        boolean starting = startingLeft > 0 || (readyAt != null && clock.instant().isBefore(readyAt));
+        RuntimeState shown = starting && state == RuntimeState.RUNNING ? RuntimeState.STARTING : state;
         return new InstanceStatus(id, target, shown, version, limits, endpoint());
     }
 

@@ -75,6 +75,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
     private final boolean liveResize;
     private final boolean execOn;
     private final int startingChecks;
+    private final java.time.Duration readyAfter;
 
     final Object lock = new Object();
     private final InMemoryExec exec;
@@ -105,6 +106,7 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
         this.execOn = b.exec;
         this.exec = new InMemoryExec(this, b.programs);
         this.startingChecks = b.startingChecks;
+        this.readyAfter = b.readyAfter;
     }
 
     /** A builder starting with no targets, all capabilities on and the UTC clock. */
@@ -134,10 +136,11 @@ public final class InMemoryProvider extends FaultInjecting<InMemoryProvider.Verb
                 }
                 String target = request.node().target();
                 ensureFits(target, request.resources(), null);
-                held = new HeldInstance(request.instanceId(), target);
+                held = new HeldInstance(request.instanceId(), target, clock);
                 held.apply(request);
                 held.state = RuntimeState.RUNNING;
                 held.startingLeft = startingChecks;
+                held.readyAt = readyAfter.isZero() ? null : clock.instant().plus(readyAfter);
                 instances.put(held.id, held);
                 creates.merge(held.id, 1, Integer::sum);
                 resourcesCreated++;

@@ -6,6 +6,7 @@ import dev.berth.spi.RuntimeState;
 import dev.berth.spi.error.InvalidSpecException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,7 @@ public final class InMemoryProviderBuilder {
     boolean exec = true;
     final Map<String, ExecProgram> programs = new LinkedHashMap<>();
     int startingChecks;
+    Duration readyAfter = Duration.ZERO;
 
     InMemoryProviderBuilder() {
     }
@@ -85,6 +87,20 @@ public final class InMemoryProviderBuilder {
             throw new InvalidSpecException("startingChecks", "must not be negative");
         }
         this.startingChecks = checks;
+        return this;
+    }
+
+    /**
+     * Makes a created instance become ready late by time, like an app that takes a while to pass its readiness
+     * probe: it reports {@link RuntimeState#STARTING} until the provider's clock ({@link #clock}) passes its
+     * creation time plus {@code delay}, then RUNNING (when nothing else stopped it). Combines with
+     * {@link #startingChecks}: both must have passed. {@link Duration#ZERO} (the default): ready at once.
+     */
+    public InMemoryProviderBuilder readyAfter(Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new InvalidSpecException("readyAfter", "must not be negative");
+        }
+        this.readyAfter = delay;
         return this;
     }
 

@@ -6,7 +6,9 @@ import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.instance.SuspensionReason;
+import dev.berth.core.lifecycle.EngineSettings;
 import dev.berth.core.lifecycle.Reconciler;
+import dev.berth.core.lifecycle.StepListener;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
@@ -17,6 +19,7 @@ import dev.berth.spi.SecretValue;
 import dev.berth.spi.error.ConflictException;
 import dev.berth.spi.error.IllegalTransitionException;
 import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.LimitExceededException;
 import dev.berth.spi.error.UnavailableException;
 import dev.berth.spi.notify.Notification;
 import dev.berth.testkit.memory.InMemoryProvider;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -255,6 +260,196 @@ abstract class EngineContract {
         assertThat(h.provider.calls(InMemoryProvider.Verb.STATUS)).isEqualTo(4);
         assertThat(h.berth.operations().forInstance(i.id()).get(0).completedSteps())
                 .containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");
+    }
+
+    // ---- waits that hold no worker ----------------------------------------------------------------------
+
+    /** A harness whose instances become ready {@code readyAfter} (on the fake clock) after they are created. */
+    private EngineHarness lateReadiness(EngineSettings settings, Duration readyAfter) {
+        return EngineHarness.create(freshDatabase(), settings, InMemoryProvider.builder().readyAfter(readyAfter),
+                StepListener.NONE).withNodeAndPlans(20);
+    }
+
+    /** Waits until the instance's provision waits at READY: created on the runtime, not running yet. */
+    private static Operation awaitWaitingForReadiness(EngineHarness on, String instanceId) {
+        await(() -> "READY".equals(on.berth.operations().forInstance(instanceId).get(0).step()));
+        return on.berth.operations().forInstance(instanceId).get(0);
+    }
+
+    @Test
+    void anInstanceWaitingForReadinessHoldsNoWorker() {
+        h.close();
+        // one worker, and a readiness timeout far longer than the test: a wait that held the worker would keep it
+        h = lateReadiness(EngineHarness.settings("worker-a").withWorkers(1, Duration.ofMillis(200), 4, Duration.ofSeconds(30)),
+                Duration.ofSeconds(3));
+        Instance other = h.provision(h.tenant(), "ghost");
+        awaitWaitingForReadiness(h, other.id());
+        h.clock.advance(Duration.ofSeconds(4));
+        h.awaitState(other.id(), InstanceState.ACTIVE);
+
+        Instance slow = h.provision(h.tenant(), "ghost");
+        awaitWaitingForReadiness(h, slow.id());
+        // the only worker is free while slow's runtime starts: another tenant's suspension goes through meanwhile
+        Operation suspend = h.awaitDone(h.berth.instances().suspend(other.id(), SuspensionReason.ADMIN).id());
+        assertThat(suspend.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(h.provider.status(slow.id()).state()).isEqualTo(RuntimeState.STARTING);
+        assertThat(h.berth.instances().get(slow.id()).state()).isIn(InstanceState.PENDING, InstanceState.PROVISIONING);
+
+        h.clock.advance(Duration.ofSeconds(4));
+        h.awaitState(slow.id(), InstanceState.ACTIVE);
+        Operation op = h.berth.operations().forInstance(slow.id()).get(0);
+        assertThat(op.completedSteps()).containsExactly("PLACE", "SECRETS", "DNS", "RUNTIME", "READY", "ACTIVATE");
+        // looking again is neither an attempt nor an error
+        assertThat(op.attempts()).isEqualTo(1);
+        assertThat(op.lastError()).isNull();
+        assertThat(h.provider.calls(InMemoryProvider.Verb.STATUS)).isGreaterThan(2);
+    }
+
+    @Test
+    void aProcessDyingWhileWaitingForReadinessIsResumedWithTheOriginalDeadline() {
+        h.close();
+        h = lateReadiness(EngineHarness.settings("worker-a"), Duration.ofMinutes(1)); // readiness timeout: 5 s
+        Instance i = h.provision(h.tenant(), "n8n");
+        awaitWaitingForReadiness(h, i.id());
+        h.clock.advance(Duration.ofSeconds(3)); // A has waited 3 of its 5 s
+        h.crash();
+
+        EngineHarness b = h.peer("worker-b", StepListener.NONE);
+        extra.add(b);
+        int looksBefore = h.provider.calls(InMemoryProvider.Verb.STATUS);
+        await(() -> h.provider.calls(InMemoryProvider.Verb.STATUS) > looksBefore + 1); // B has resumed the wait
+        assertThat(b.berth.instances().get(i.id()).state()).isNotEqualTo(InstanceState.FAILED);
+        // 3 s more: 6 s since READY first started, only 3 s since B took over. A fresh 5 s would not have run out
+        h.clock.advance(Duration.ofSeconds(3));
+        Instance failed = b.awaitState(i.id(), InstanceState.FAILED);
+        assertThat(failed.stateReason()).contains("READY").contains("not running after PT5S").contains("STARTING");
+        assertThat(h.provider.contains(i.id())).isFalse();
+        assertThat(h.provider.createCount(i.id())).isEqualTo(1);
+    }
+
+    @Test
+    void readinessThatTimesOutFailsTheProvisionAndCompensates() {
+        h.close();
+        h = lateReadiness(EngineHarness.settings("worker-a"), Duration.ofMinutes(1)); // readiness timeout: 5 s
+        Instance i = h.provision(h.tenant(), "n8n");
+        awaitWaitingForReadiness(h, i.id());
+        h.clock.advance(Duration.ofSeconds(4));
+        int looks = h.provider.calls(InMemoryProvider.Verb.STATUS);
+        await(() -> h.provider.calls(InMemoryProvider.Verb.STATUS) > looks); // still waiting within the deadline
+        assertThat(h.berth.instances().get(i.id()).state()).isNotEqualTo(InstanceState.FAILED);
+        h.clock.advance(Duration.ofSeconds(2));
+
+        Instance failed = h.awaitState(i.id(), InstanceState.FAILED);
+        assertThat(failed.stateReason()).contains("READY").contains("not running after PT5S (last observed STARTING)");
+        assertThat(failed.nodeId()).isNull();
+        assertThat(h.provider.contains(i.id())).isFalse();
+        assertThat(h.dns.records()).doesNotContainKey(failed.hostname());
+        Operation op = h.berth.operations().forInstance(i.id()).get(0);
+        assertThat(op.status()).isEqualTo(OperationStatus.FAILED);
+        assertThat(op.attempts()).isEqualTo(1); // the looks before the deadline were not attempts
+        assertThat(op.lastError()).contains("not running after PT5S");
+    }
+
+    // ---- recovery after a restart ------------------------------------------------------------------------
+
+    @Test
+    void aRestartedProcessTakesBackItsOwnOperationsAtOnceWhileOthersWaitForTheHeartbeatWindow() throws Exception {
+        h.close();
+        // heartbeats every 15 s, 4 missed: a 60 s window, so whatever resumes within seconds was taken back by the
+        // restart, not handed over by the window
+        EngineSettings slow = EngineHarness.settings("worker-a").withWorkers(4, Duration.ofSeconds(15), 4, Duration.ofSeconds(5));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger hung = new AtomicInteger();
+        h = EngineHarness.create(freshDatabase(), slow, InMemoryProvider.builder(), (op, step) -> {
+            if (step.equals("READY")) { // after the runtime created the instance
+                hung.incrementAndGet();
+                awaitQuietly(release);
+                throw new IllegalStateException("process A is dead");
+            }
+        }).withNodeAndPlans(20);
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < 6; k++) ids.add(h.provision(h.tenant(), "ghost").id());
+        await(() -> hung.get() == 4); // all four workers die mid-provision; two provisions were never picked
+        h.crash();
+        try {
+            // another process takes the two unpicked provisions but leaves A's four alone: they wait for the window
+            EngineHarness peer = h.peer(slow.withSchedulerName("worker-b"), StepListener.NONE);
+            extra.add(peer);
+            await(() -> ids.stream().filter(id -> peer.berth.instances().get(id).state() == InstanceState.ACTIVE).count() == 2);
+            assertThat(ids).filteredOn(id -> peer.berth.instances().get(id).state() != InstanceState.ACTIVE).hasSize(4);
+
+            Instant restart = Instant.now();
+            EngineHarness restarted = h.peer(slow, StepListener.NONE);
+            extra.add(restarted);
+            for (String id : ids) restarted.awaitState(id, InstanceState.ACTIVE);
+            Duration resumedIn = Duration.between(restart, Instant.now());
+            assertThat(resumedIn).as("resumed by the restart, not after the 60 s window").isLessThan(Duration.ofSeconds(15));
+        } finally {
+            release.countDown();
+        }
+        for (String id : ids) assertThat(h.provider.createCount(id)).isEqualTo(1);
+        assertThat(h.provider.resourcesCreated()).isEqualTo(6);
+    }
+
+    // ---- per-tenant limits ---------------------------------------------------------------------------------
+
+    @Test
+    void oneTenantsOperationsTakeNoMoreThanTheirShareOfTheWorkers() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), EngineHarness.settings("worker-a").withTenantLimits(1, 0)).withNodeAndPlans(20);
+        Tenant busy = h.tenant();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        h.provider.onCall(InMemoryProvider.Verb.PROVISION, id -> {
+            if (!h.berth.instances().get(id).tenantId().equals(busy.id())) return;
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300); // a slow runtime call, so that the tenant's operations would overlap on 4 workers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+        List<String> many = new ArrayList<>();
+        for (int k = 0; k < 4; k++) many.add(h.provision(busy, "ghost").id());
+        Instance other = h.provision(h.tenant(), "ghost");
+
+        h.awaitState(other.id(), InstanceState.ACTIVE);
+        // the other tenant did not queue behind the busy one, which still has provisions waiting for its one worker
+        assertThat(many).filteredOn(id -> h.berth.instances().get(id).state() != InstanceState.ACTIVE).isNotEmpty();
+        for (String id : many) h.awaitState(id, InstanceState.ACTIVE);
+        assertThat(mostAtOnce.get()).isEqualTo(1);
+        // being put off for the tenant's share is not an attempt
+        for (String id : many) assertThat(h.berth.operations().forInstance(id).get(0).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void provisioningPastTheTenantsInstanceCapIsRefusedUpFront() {
+        h.close();
+        h = EngineHarness.create(freshDatabase(), EngineHarness.settings("worker-a").withTenantLimits(0, 2)).withNodeAndPlans(20);
+        Tenant t = h.tenant();
+        Instance first = h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "order-1", null));
+        h.provision(t, "ghost");
+
+        assertThatThrownBy(() -> h.provision(t, "ghost"))
+                .isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                    assertThat(e.limit()).isEqualTo("maxInstancesPerTenant");
+                    assertThat(e.max()).isEqualTo(2);
+                    assertThat(e.retryable()).isFalse();
+                })
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining(t.id()).hasMessageContaining("maxInstancesPerTenant = 2");
+        assertThat(h.berth.instances().list(t.id())).hasSize(2);
+        // a repeated command is not a new instance: it still answers with the one it created
+        assertThat(h.berth.instances().provision(new ProvisionCommand(t.id(), "ghost", "small", "order-1", null)).id())
+                .isEqualTo(first.id());
+        // other tenants have their own count
+        h.awaitState(h.provision(h.tenant(), "ghost").id(), InstanceState.ACTIVE);
+        // a terminated instance frees its slot
+        h.awaitState(first.id(), InstanceState.ACTIVE);
+        h.awaitDone(h.berth.instances().terminate(first.id()).id());
+        h.awaitState(h.provision(t, "ghost").id(), InstanceState.ACTIVE);
     }
 
     @Test

@@ -135,6 +135,14 @@ final class EngineHarness implements AutoCloseable {
                 new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings("worker-a"), StepListener.NONE);
     }
 
+    /** A fresh harness with its own settings, a runtime built from {@code runtime} (plus the default target) and a listener. */
+    static EngineHarness create(DatabaseSettings database, EngineSettings settings, InMemoryProviderBuilder runtime,
+                                StepListener listener) {
+        FakeClock clock = new FakeClock(T0);
+        return new EngineHarness(database, runtime.target(InMemoryProvider.DEFAULT_TARGET, InMemoryProvider.DEFAULT_CAPACITY).clock(clock).build(),
+                new InMemoryDnsProvider(), new InMemoryNotifier(), new InMemoryBackupStore(clock), clock, settings, listener);
+    }
+
     /** A fresh harness whose runtime has the given targets (one Berth node per target is the test's job). */
     static EngineHarness create(DatabaseSettings database, EngineSettings settings, Map<String, Capacity> targets) {
         FakeClock clock = new FakeClock(T0);
@@ -164,6 +172,11 @@ final class EngineHarness implements AutoCloseable {
         return new EngineHarness(database, provider, dns, notifier, backups, clock, settings(name), listener);
     }
 
+    /** A second Berth process with its own settings (a restart under the same scheduler name, or a peer). */
+    EngineHarness peer(EngineSettings settings, StepListener listener) {
+        return new EngineHarness(database, provider, dns, notifier, backups, clock, settings, listener);
+    }
+
     /** Same as {@link #create} but with a step listener (to interrupt operations). */
     static EngineHarness create(DatabaseSettings database, StepListener listener) {
         FakeClock clock = new FakeClock(T0);
@@ -182,7 +195,8 @@ final class EngineHarness implements AutoCloseable {
     static EngineSettings settings(String name) {
         return new EngineSettings(name, 4, Duration.ofMillis(100), Duration.ofMillis(200), 4,
                 Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(5), "apps.test", "UTC",
-                Set.of("n8n"), false, Duration.ofSeconds(1));
+                Set.of("n8n"), false, Duration.ofSeconds(1))
+                .withRecheck(Duration.ofMillis(50), Duration.ofMillis(400));
     }
 
     /** One node with room for about {@code slots} "small" instances and the plans the tests use. */

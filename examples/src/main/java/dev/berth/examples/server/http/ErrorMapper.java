@@ -7,6 +7,7 @@ import dev.berth.spi.error.ConflictException;
 import dev.berth.spi.error.IllegalTransitionException;
 import dev.berth.spi.error.InsufficientCapacityException;
 import dev.berth.spi.error.InvalidSpecException;
+import dev.berth.spi.error.LimitExceededException;
 import dev.berth.spi.error.NotFoundException;
 import dev.berth.spi.error.UnavailableException;
 import dev.berth.spi.error.UnsupportedCapabilityException;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every exception into an {@code application/problem+json} response. Core's typed exceptions map to
  * statuses by meaning: invalid spec 422 (naming the field), not found 404, illegal transition, conflict and
- * already-exists 409, insufficient capacity 409, unavailable 503, unsupported capability 422, runtime credentials
+ * already-exists 409, insufficient capacity 409, an operator's limit reached (instances per tenant) 409, unavailable 503, unsupported capability 422, runtime credentials
  * refused 502. Anything unexpected is a 500 whose detail is only the request id; the cause goes to the log.
  */
 public final class ErrorMapper {
@@ -45,7 +46,13 @@ public final class ErrorMapper {
                 write(ctx, 409, "already-exists", "Already exists", e.getMessage(), null, false));
         routes.exception(InsufficientCapacityException.class, (e, ctx) ->
                 write(ctx, 409, "insufficient-capacity", "Insufficient capacity", e.getMessage(), null, true));
+        routes.exception(LimitExceededException.class, (e, ctx) ->
+                write(ctx, 409, "limit-exceeded", "Limit reached", e.getMessage(), null, false));
         routes.exception(ConflictException.class, (e, ctx) -> {
+            if (e instanceof LimitExceededException l) {
+                write(ctx, 409, "limit-exceeded", "Limit reached", l.getMessage(), null, false);
+                return;
+            }
             if (e instanceof IllegalTransitionException t) {
                 write(ctx, 409, "illegal-transition", "Illegal transition", t.getMessage(), null, false);
                 return;
