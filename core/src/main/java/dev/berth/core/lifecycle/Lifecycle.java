@@ -60,7 +60,7 @@ public final class Lifecycle implements AutoCloseable {
         java.util.function.Consumer<String> submit = id -> q[0].submit(id);
         Placement placer = new Placement(engine);
         this.instances = new InstanceService(engine, placer, submit);
-        this.operations = new OperationService(engine);
+        this.operations = new OperationService(engine, id -> q[0].runNow(id));
         this.billing = new BillingService(engine, instances, submit);
         this.jobs = new LifecycleJobs(engine, placer, instances, billing, submit);
         this.reconciler = new Reconciler(engine, instances, onLost);

@@ -2,7 +2,10 @@ package dev.berth.core.lifecycle;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -108,6 +111,24 @@ final class OperationQueue implements AutoCloseable {
                         + " last_heartbeat = null, version = version + 1 where picked = ?2 and picked_by = ?3")
                 .setParameter(1, false).setParameter(2, true).setParameter(3, engine.settings.schedulerName())
                 .executeUpdate());
+    }
+
+    /**
+     * Makes an operation due now: an execution waiting for a later time (a retry, a look again) is moved to now,
+     * a missing one is scheduled. One that is running at this moment is left alone; it ends soon and the operation
+     * runs again by its own outcome.
+     */
+    void runNow(String operationId) {
+        TaskInstanceId id = task.instance(operationId);
+        try {
+            if (!scheduler.reschedule(id, Instant.now())) {
+                submit(operationId);
+            }
+        } catch (TaskInstanceNotFoundException e) {
+            submit(operationId);
+        } catch (TaskInstanceCurrentlyExecutingException e) {
+            log.debug("operation {} is running; it sees the change when this execution ends", operationId);
+        }
     }
 
     /** Schedules an operation to run now unless it is already scheduled. Safe to call any number of times. */

@@ -7,6 +7,7 @@ import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
 import dev.berth.core.store.InstanceEntity;
 import dev.berth.core.store.OperationEntity;
+import dev.berth.spi.error.BerthException;
 import dev.berth.spi.notify.Notification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,10 @@ final class OperationRunner {
         });
         if (run == null) {
             return new OperationQueue.Outcome.Done();
+        }
+        if (run.op.cancelRequestedAt != null) {
+            // an operator gave up on it: it fails for good now, compensated like any permanent failure
+            return failed(run, new BerthException("cancelled by the operator at step " + run.op.step, false));
         }
         StepResult result;
         try {

@@ -1,19 +1,52 @@
 package dev.berth.core.lifecycle;
 
 import dev.berth.core.operation.Operation;
+import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.store.OperationEntity;
+import dev.berth.spi.error.ConflictException;
+import dev.berth.spi.error.IllegalTransitionException;
 import dev.berth.spi.error.NotFoundException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Reads operations. Obtained from {@code Berth.operations()}. */
+/** Reads operations and cancels stuck ones. Obtained from {@code Berth.operations()}. */
 public final class OperationService {
 
     private final Engine engine;
+    private final Consumer<String> runNow;
 
-    OperationService(Engine engine) {
+    OperationService(Engine engine, Consumer<String> runNow) {
         this.engine = engine;
+        this.runNow = runNow;
+    }
+
+    /**
+     * Cancels an operation that is stuck (a runtime that never answers, an app that never gets ready): it fails for
+     * good at its next execution, which is made due at once, and is compensated like any permanent failure (a
+     * provision's runtime resources and DNS record are removed, the instance becomes FAILED). A step running at
+     * this moment finishes first; a waiting one (READY) is cancelled at its next look. Idempotent: cancelling
+     * again changes nothing.
+     *
+     * @return the operation as it is now (still IN_PROGRESS until its next execution)
+     * @throws NotFoundException    if there is no such operation
+     * @throws ConflictException    (not retryable) if the operation has already ended
+     */
+    public Operation cancel(String operationId) {
+        engine.db.run(em -> {
+            OperationEntity e = em.find(OperationEntity.class, operationId);
+            if (e == null) throw new NotFoundException("operation", operationId);
+            if (!OperationStatus.IN_PROGRESS.name().equals(e.status)) {
+                throw new IllegalTransitionException("operation " + operationId, e.status, "cancel");
+            }
+            if (e.cancelRequestedAt == null) {
+                e.cancelRequestedAt = engine.clock.instant();
+                e.updatedAt = e.cancelRequestedAt;
+            }
+        });
+        runNow.accept(operationId);
+        return get(operationId);
     }
 
     /** @throws NotFoundException if there is no such operation */

@@ -32,6 +32,9 @@ public class OperationEntity {
     public Instant updatedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** When an operator asked to cancel the operation; null while nobody did. */
+    @Column(name = "cancel_requested_at")
+    public Instant cancelRequestedAt;
     @Version
     public long version;
 }

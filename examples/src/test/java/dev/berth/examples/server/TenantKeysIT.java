@@ -186,6 +186,8 @@ class TenantKeysIT {
                         + "/operations"), 404),
                 // operations
                 new Row("GET /api/v1/operations/{operationId}", w -> Call.of("GET", "/api/v1/operations/" + w.operationId()), 404),
+                new Row("POST /api/v1/operations/{operationId}/cancel", w -> Call.of("POST", "/api/v1/operations/" + w.operationId()
+                        + "/cancel"), 403),
                 // nodes and capacity: the operator's, never a tenant key's
                 new Row("POST /api/v1/nodes", w -> Call.of("POST", "/api/v1/nodes").body(node), 403),
                 new Row("GET /api/v1/nodes", w -> Call.of("GET", "/api/v1/nodes"), 403),

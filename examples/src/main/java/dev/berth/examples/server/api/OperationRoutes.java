@@ -20,5 +20,8 @@ public final class OperationRoutes implements Routes {
     public void register(RoutesConfig r) {
         r.get("/api/v1/operations/{operationId}", ctx -> ctx.json(berth.operations().get(Validate.uuidParam(ctx, "operationId"))),
                 Scope.ADMIN, Scope.PORTAL, Scope.TENANT);
+        // the operator's lever on a stuck operation: it fails for good and is compensated (never a tenant's)
+        r.post("/api/v1/operations/{operationId}/cancel",
+                ctx -> ctx.status(202).json(berth.operations().cancel(Validate.uuidParam(ctx, "operationId"))), Scope.ADMIN);
     }
 }
