@@ -27,6 +27,7 @@ import dev.berth.docker.DockerHostConfig;
 import dev.berth.docker.DockerProvider;
 import dev.berth.docker.DockerSettings;
 import dev.berth.spi.ResourceLimits;
+import dev.berth.spi.wait.Poll;
 import dev.berth.testkit.image.TestAppImage;
 import dev.berth.testkit.memory.InMemoryBackupStore;
 
@@ -304,11 +305,6 @@ public final class DockerProvisionBenchmark {
     }
 
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Poll.pause(Duration.ofMillis(ms), "the next benchmark round");
     }
 }
