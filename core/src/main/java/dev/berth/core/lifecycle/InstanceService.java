@@ -2,13 +2,11 @@ package dev.berth.core.lifecycle;
 
 import dev.berth.core.billing.Entitlement;
 import dev.berth.core.catalog.AppTemplate;
-import dev.berth.core.catalog.TemplateResolver;
 import dev.berth.core.events.BerthEvent;
 import dev.berth.core.instance.Instance;
 import dev.berth.core.instance.InstanceState;
 import dev.berth.core.instance.ProvisionCommand;
 import dev.berth.core.instance.SuspensionReason;
-import dev.berth.core.node.NodeStatus;
 import dev.berth.core.operation.Operation;
 import dev.berth.core.operation.OperationStatus;
 import dev.berth.core.operation.OperationType;
@@ -29,7 +27,6 @@ import jakarta.persistence.LockModeType;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -290,15 +287,7 @@ public final class InstanceService {
      * @throws NotFoundException if there is no such instance
      */
     public Optional<OwnerLogin> ownerLogin(String instanceId) {
-        InstanceEntity i = engine.db.read(em -> em.find(InstanceEntity.class, instanceId));
-        if (i == null) throw new NotFoundException("instance", instanceId);
-        var app = engine.catalog.get(i.appId);
-        if (app.owner() == null) return Optional.empty();
-        TenantEntity tenant = engine.db.read(em -> em.find(TenantEntity.class, i.tenantId));
-        String login = new TemplateResolver().ownerLogin(app, engine.context(i, tenant)).orElseThrow();
-        SecretValue password = engine.secrets.load(instanceId).get(app.owner().passwordSecret());
-        String path = app.owner().loginPath() == null ? "/" : app.owner().loginPath();
-        return Optional.of(new OwnerLogin(login, "https://" + i.hostname + path, password));
+        return OwnerLogin.find(engine, instanceId);
     }
 
     /** @throws NotFoundException if there is no such instance */
