@@ -2,7 +2,7 @@ package dev.berth.core.lifecycle;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
-import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
@@ -126,8 +126,10 @@ final class OperationQueue implements AutoCloseable {
             }
         } catch (TaskInstanceNotFoundException e) {
             submit(operationId);
-        } catch (TaskInstanceCurrentlyExecutingException e) {
-            log.debug("operation {} is running; it sees the change when this execution ends", operationId);
+        } catch (TaskInstanceException e) {
+            // running now, or rescheduled by its own execution between db-scheduler's read and its update: either
+            // way it runs again soon (a waiting step looks again within its interval) and sees the change then
+            log.debug("operation {} is being executed or rescheduled; it sees the change at its next execution", operationId);
         }
     }
 

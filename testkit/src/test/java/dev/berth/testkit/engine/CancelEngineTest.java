@@ -38,14 +38,14 @@ class CancelEngineTest {
     @Test
     void aProvisionStuckWaitingForReadinessIsCancelledAndLeavesNothing() {
         Instance i = h.provision(h.tenant(), "n8n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "READY".equals(h.berth.operations().forInstance(i.id()).get(0).step())
+        await().atMost(Duration.ofSeconds(60)).until(() -> "READY".equals(h.berth.operations().forInstance(i.id()).get(0).step())
                 && h.provider.contains(i.id()));
         Operation stuck = h.berth.operations().forInstance(i.id()).get(0);
 
         Operation asked = h.berth.operations().cancel(stuck.id());
 
         assertThat(asked.id()).isEqualTo(stuck.id());
-        Operation done = h.awaitDone(stuck.id());
+        Operation done = awaitEnded(stuck.id());
         assertThat(done.status()).isEqualTo(OperationStatus.FAILED);
         assertThat(done.lastError()).contains("cancelled by the operator at step READY");
         assertThat(h.berth.instances().get(i.id()).state()).isEqualTo(InstanceState.FAILED);
@@ -56,14 +56,21 @@ class CancelEngineTest {
     @Test
     void anEndedOrUnknownOperationCannotBeCancelled() {
         Instance i = h.provision(h.tenant(), "n8n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "READY".equals(h.berth.operations().forInstance(i.id()).get(0).step()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "READY".equals(h.berth.operations().forInstance(i.id()).get(0).step()));
         Operation stuck = h.berth.operations().forInstance(i.id()).get(0);
         h.berth.operations().cancel(stuck.id());
         h.berth.operations().cancel(stuck.id()); // twice is fine while it runs
-        h.awaitDone(stuck.id());
+        awaitEnded(stuck.id());
 
         assertThatThrownBy(() -> h.berth.operations().cancel(stuck.id())).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("FAILED");
         assertThatThrownBy(() -> h.berth.operations().cancel(UUID.randomUUID().toString())).isInstanceOf(NotFoundException.class);
+    }
+
+    /** Compensation runs a whole failure path: allow for a loaded machine. */
+    private Operation awaitEnded(String operationId) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> h.berth.operations().get(operationId).status() != OperationStatus.IN_PROGRESS);
+        return h.berth.operations().get(operationId);
     }
 }
