@@ -21,6 +21,8 @@ import dev.berth.core.plan.Plan;
 import dev.berth.core.secret.SecretCipher;
 import dev.berth.core.store.DatabaseSettings;
 import dev.berth.core.tenant.Tenant;
+import dev.berth.spi.ExecCommand;
+import dev.berth.spi.ExecResult;
 import dev.berth.spi.ResourceLimits;
 import dev.berth.spi.SecretValue;
 import dev.berth.testkit.image.AppImages;
@@ -40,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -147,11 +150,10 @@ class AppsIT {
         Instance i = provisionAndAwaitActive(t, "wordpress");
         OwnerLogin owner = berth.instances().ownerLogin(i.id()).orElseThrow();
         assertThat(owner.loginUrl()).isEqualTo(i.url() + "/wp-login.php");
-        String base = "http://" + provider.status(i.id()).endpoint();
 
-        assertThat(get(http(), base + "/wp-admin/install.php").body()).as("a second visitor's installer").contains("Already Installed");
-        assertThat(wpLogin(base, owner.login(), owner.password())).as("owner login").isTrue();
-        assertThat(wpLogin(base, owner.login(), SecretValue.of("not-the-password"))).isFalse();
+        assertThat(wpInstaller(i)).as("a second visitor's installer").contains("Already Installed");
+        assertThat(wpLogin(i, owner.login(), owner.password())).as("owner login").isTrue();
+        assertThat(wpLogin(i, owner.login(), SecretValue.of("not-the-password"))).isFalse();
 
         wpSql(i, "INSERT INTO wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt,"
                 + " post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, guid, post_type)"
@@ -164,9 +166,8 @@ class AppsIT {
         wpSql(i, "DELETE FROM wp_posts WHERE post_name = 'kept'");
         awaitDone(berth.instances().restore(i.id(), backup.id()));
         assertThat(wpSql(i, "SELECT post_title FROM wp_posts WHERE post_name = 'kept'")).contains("Kept through everything");
-        base = "http://" + provider.status(i.id()).endpoint();
-        awaitOk(base + "/wp-login.php");
-        assertThat(wpLogin(base, owner.login(), owner.password())).as("owner login after the restore").isTrue();
+        await("WordPress after the restore").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> wpLogin(i, owner.login(), owner.password()));
 
         terminate(i);
     }
@@ -219,15 +220,27 @@ class AppsIT {
 
     // ---------------------------------------------------------------- WordPress
 
-    /** Logs in through wp-login.php as a browser does; true when WordPress set its logged-in cookie. */
-    private static boolean wpLogin(String base, String login, SecretValue password) throws IOException, InterruptedException {
-        HttpClient client = http();
-        get(client, base + "/wp-login.php"); // sets WordPress's test cookie, which the login POST must carry
+    /**
+     * Logs in through wp-login.php as a browser behind the edge does (the instance's host name, X-Forwarded-Proto:
+     * https; WordPress redirects requests for any other host), from inside the container through Berth's exec,
+     * the password on stdin; true when WordPress set its logged-in cookie.
+     */
+    private boolean wpLogin(Instance i, String login, SecretValue password) {
         String form = "log=" + enc(login) + "&pwd=" + enc(password.reveal()) + "&wp-submit=Log+In&testcookie=1";
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/wp-login.php"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.headers().allValues("set-cookie").stream().anyMatch(c -> c.startsWith("wordpress_logged_in_"));
+        ExecResult r = provider.exec().orElseThrow().exec(i.id(), ExecCommand.of("app", "curl", "-s", "-o", "/dev/null",
+                        "-D", "-", "-H", "Host: " + i.hostname(), "-H", "X-Forwarded-Proto: https",
+                        "-b", "wordpress_test_cookie=WP%20Cookie%20check", "--data-binary", "@-",
+                        "http://localhost/wp-login.php").withStdin(SecretValue.of(form)));
+        assertThat(r.exitCode()).as("curl: %s", r.stderr()).isZero();
+        return r.stdout().lines().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("set-cookie: wordpress_logged_in_"));
+    }
+
+    /** What the installer shows a visitor, fetched from inside the container as the edge would ask. */
+    private String wpInstaller(Instance i) {
+        ExecResult r = provider.exec().orElseThrow().exec(i.id(), ExecCommand.of("app", "curl", "-s",
+                "-H", "Host: " + i.hostname(), "-H", "X-Forwarded-Proto: https", "http://localhost/wp-admin/install.php"));
+        assertThat(r.exitCode()).isZero();
+        return r.stdout();
     }
 
     /** Runs SQL in the instance's database as the app's own user; the password stays inside the container. */
