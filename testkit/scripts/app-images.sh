@@ -69,7 +69,7 @@ in_root() {
     mount --bind /dev "$dir/dev"
     cp /etc/resolv.conf "$dir/etc/resolv.conf"
     local rc=0
-    chroot "$dir" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root "$@" || rc=$?
+    chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@" || rc=$?
     umount "$dir/dev" "$dir/proc"
     return "$rc"
 }
