@@ -186,8 +186,9 @@ class TenantKeysIT {
                         + "/operations"), 404),
                 // operations
                 new Row("GET /api/v1/operations/{operationId}", w -> Call.of("GET", "/api/v1/operations/" + w.operationId()), 404),
+                // another tenant's operation does not exist for this key, before any question of scope
                 new Row("POST /api/v1/operations/{operationId}/cancel", w -> Call.of("POST", "/api/v1/operations/" + w.operationId()
-                        + "/cancel"), 403),
+                        + "/cancel"), 404),
                 // nodes and capacity: the operator's, never a tenant key's
                 new Row("POST /api/v1/nodes", w -> Call.of("POST", "/api/v1/nodes").body(node), 403),
                 new Row("GET /api/v1/nodes", w -> Call.of("GET", "/api/v1/nodes"), 403),
