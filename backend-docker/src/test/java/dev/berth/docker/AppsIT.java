@@ -105,10 +105,11 @@ class AppsIT {
     }
 
     @Test
-    @Disabled("open (issue 15): n8n 2.33.5 did not reach ACTIVE under Berth in this session's runs. The first run aborted"
-            + " with a 256 MB V8 heap (Node sized it from the 512 MiB memory reservation); with the memory guaranteed it"
-            + " was still not ACTIVE within 6 minutes on a loaded machine, cause not yet found. The image itself starts"
-            + " and answers under docker run with the same env and limits.")
+    @Disabled("open (issue 15): with the readiness probe on HTTP/1.1, n8n becomes ACTIVE through Berth, the owner logs in"
+            + " with the handed-over password (200), a wrong password gets 401 and no set-up page is shown; the walk stops"
+            + " at the first authenticated call (401): n8n marks its session cookie Secure (N8N_PROTOCOL=https) and the"
+            + " test talks plain HTTP to the container, so the cookie is not sent back. Needs the HTTPS edge or a cookie"
+            + " passed by hand.")
     void n8nArrivesWorkingAndOwnedAndKeepsItsWorkflowsThroughSuspendAndRestore() throws Exception {
         AppImages.ensureN8n();
         Tenant t = berth.tenants().create("cus-" + UUID.randomUUID(), "owner@acme.example", "Ada Lovelace");
@@ -262,7 +263,9 @@ class AppsIT {
     // ---------------------------------------------------------------- HTTP
 
     private static HttpClient http() {
-        return HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
+        // HTTP/1.1: Node's server leaves the JDK client's h2c upgrade request unanswered
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 

@@ -26,7 +26,10 @@ final class ReadinessProbe {
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ATTEMPT_TIMEOUT).build();
+    // HTTP/1.1: the JDK client otherwise asks a plain-HTTP server to upgrade to h2c, and Node's server (n8n) leaves
+    // such a request unanswered, so the probe timed out against an app that was ready
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(ATTEMPT_TIMEOUT).build();
 
     /**
      * Polls until the probe succeeds or {@code timeout} passes. {@code address} gives the container's current
